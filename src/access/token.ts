@@ -1,0 +1,89 @@
+import type * as Jose from 'jose';
+import type { Config } from '../config';
+import { fromGlobalId } from '../graphql/global-id';
+import { ConsentPurpose } from '../modules/consent/consent.entity';
+import { requireEsm } from '../shared/esm';
+import { DEFAULT_PURPOSE, Role, type Viewer } from './viewer';
+
+const jose = requireEsm<typeof Jose>('jose');
+
+export class InvalidTokenError extends Error {}
+
+/** Organisation and patient claims may be raw stakeholder ids or their global IDs. */
+function stakeholderId(value: unknown, claim: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') throw new InvalidTokenError(`claim ${claim} must be a string`);
+  if (/^[0-9a-f-]{36}$/i.test(value)) return value.toLowerCase();
+  const decoded = fromGlobalId(value, 'Stakeholder');
+  if (!decoded) throw new InvalidTokenError(`claim ${claim} is not a stakeholder id`);
+  return decoded.id;
+}
+
+export function viewerFromClaims(claims: Jose.JWTPayload): Viewer {
+  const role = claims.role;
+  if (typeof role !== 'string' || !(role in Role)) throw new InvalidTokenError('claim role is missing or unknown');
+  if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenError('claim sub is missing');
+  const purpose = claims.purpose ?? DEFAULT_PURPOSE[role as Role];
+  if (typeof purpose !== 'string' || !(purpose in ConsentPurpose)) throw new InvalidTokenError('claim purpose is unknown');
+  const viewer: Viewer = {
+    userId: claims.sub,
+    role: role as Role,
+    orgId: stakeholderId(claims.org, 'org'),
+    patientId: stakeholderId(claims.patient, 'patient'),
+    purpose: purpose as ConsentPurpose,
+  };
+  if (viewer.role === Role.PATIENT && !viewer.patientId) throw new InvalidTokenError('a PATIENT token needs a patient claim');
+  if ((viewer.role === Role.ENGAGEMENT_MANAGER || viewer.role === Role.PARTNER) && !viewer.orgId) {
+    throw new InvalidTokenError(`a ${viewer.role} token needs an org claim`);
+  }
+  return viewer;
+}
+
+export type TokenVerifier = (token: string) => Promise<Viewer>;
+
+/** HS256 with the configured secret (development, tests), or RS/ES keys from a JWKS URL (production). */
+export function createTokenVerifier(config: Pick<Config, 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'>): TokenVerifier {
+  const options: Jose.JWTVerifyOptions = {
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    clockTolerance: 5,
+  };
+  const jwks = config.jwksUrl ? jose.createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
+  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
+  return async (token) => {
+    try {
+      const { payload } = jwks
+        ? await jose.jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
+        : await jose.jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'] });
+      return viewerFromClaims(payload);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      throw new InvalidTokenError('invalid or expired token');
+    }
+  };
+}
+
+export interface TokenClaims {
+  sub?: string;
+  role: Role;
+  org?: string;
+  patient?: string;
+  purpose?: ConsentPurpose;
+}
+
+/** Mints a development token (HS256). Production tokens come from the identity provider. */
+export async function mintDevToken(
+  claims: TokenClaims,
+  config: Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience'>,
+  expiresIn = '12h',
+): Promise<string> {
+  if (!config.jwtSecret) throw new Error('no JWT_SECRET configured: development tokens need one');
+  let jwt = new jose.SignJWT({ role: claims.role, org: claims.org, patient: claims.patient, purpose: claims.purpose })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub ?? `dev-${claims.role.toLowerCase()}`)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn);
+  if (config.jwtIssuer) jwt = jwt.setIssuer(config.jwtIssuer);
+  if (config.jwtAudience) jwt = jwt.setAudience(config.jwtAudience);
+  return jwt.sign(new TextEncoder().encode(config.jwtSecret));
+}

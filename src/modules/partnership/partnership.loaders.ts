@@ -1,0 +1,5 @@
+import type { DataSource } from 'typeorm';
+
+export function createPartnershipLoaders(_db: DataSource) {
+  return {};
+}

@@ -1,0 +1,216 @@
+import { GraphQLCountryCode } from 'graphql-scalars';
+import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Check,
+  ChildEntity,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  TableInheritance,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { toGlobalId } from '../../graphql/global-id';
+import { checkIn } from '../../shared/enum';
+
+export enum StakeholderKind {
+  PATIENT = 'PATIENT',
+  PATIENT_ORGANISATION = 'PATIENT_ORGANISATION',
+  COMPANY = 'COMPANY',
+  HTA_BODY = 'HTA_BODY',
+  REGULATOR = 'REGULATOR',
+  RESEARCH_ORGANISATION = 'RESEARCH_ORGANISATION',
+}
+export enum CompanyType {
+  PHARMA = 'PHARMA',
+  BIOTECH = 'BIOTECH',
+  MEDTECH = 'MEDTECH',
+  CRO = 'CRO',
+}
+export enum ResearchKind {
+  ACADEMIC = 'ACADEMIC',
+  HOSPITAL = 'HOSPITAL',
+  NETWORK = 'NETWORK',
+  NGO = 'NGO',
+}
+registerEnumType(StakeholderKind, { name: 'StakeholderKind' });
+registerEnumType(CompanyType, { name: 'CompanyType' });
+registerEnumType(ResearchKind, { name: 'ResearchKind' });
+
+/** GraphQL object type name of each kind. */
+export const STAKEHOLDER_TYPE_NAME: Record<StakeholderKind, string> = {
+  PATIENT: 'Patient',
+  PATIENT_ORGANISATION: 'PatientOrganisation',
+  COMPANY: 'Company',
+  HTA_BODY: 'HtaBody',
+  REGULATOR: 'Regulator',
+  RESEARCH_ORGANISATION: 'ResearchOrganisation',
+};
+
+/**
+ * Every node of the alliance graph: one table with a `kind` discriminator (single-table
+ * inheritance); kind-specific columns are NULL for the other kinds.
+ */
+@InterfaceType('Stakeholder', {
+  resolveType: (value: Stakeholder) => STAKEHOLDER_TYPE_NAME[value.kind],
+})
+@Entity('stakeholder')
+@TableInheritance({ column: { type: 'text', name: 'kind' } })
+@Check('stakeholder_kind_check', checkIn('kind', StakeholderKind))
+@Check('stakeholder_country_check', `country IS NULL OR country ~ '^[A-Z]{2}$'`)
+@Check('stakeholder_name_check', `length(btrim(name)) > 0`)
+@Check('stakeholder_patient_name_check', `kind <> 'PATIENT' OR (pseudonym IS NOT NULL AND name = pseudonym)`)
+@Check('stakeholder_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
+@Check('stakeholder_company_type_check', checkIn('company_type', CompanyType, true))
+@Check('stakeholder_research_kind_check', checkIn('research_kind', ResearchKind, true))
+@Index('stakeholder_kind_name_idx', ['kind', 'name', 'id'])
+@Index('stakeholder_name_idx', ['name', 'id'])
+@Index('stakeholder_created_idx', ['createdAt', 'id'])
+@Index('stakeholder_country_idx', ['country'])
+@Index('stakeholder_pseudonym_uq', ['pseudonym'], { unique: true, where: `kind = 'PATIENT'` })
+// GIN indexes written by hand in the migration (TypeORM cannot declare them): tags and trigram name search.
+@Index('stakeholder_tags_gin', { synchronize: false })
+@Index('stakeholder_name_trgm', { synchronize: false })
+export abstract class Stakeholder {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
+  get globalId(): string {
+    return toGlobalId('Stakeholder', this.id);
+  }
+
+  @Field(() => StakeholderKind)
+  @Column({ type: 'text' })
+  kind: StakeholderKind;
+
+  @Field(() => String, { description: 'For a patient this is always the pseudonym.' })
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field(() => GraphQLCountryCode, { nullable: true, description: 'ISO 3166-1 alpha-2.' })
+  @Column({ type: 'char', length: 2, nullable: true })
+  country: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Field(() => [String])
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ name: 'archived_at', type: 'timestamptz', precision: 3, nullable: true })
+  archivedAt: Date | null;
+
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to update.' })
+  @VersionColumn({ default: 1 })
+  version: number;
+
+  // Kind-specific columns live on the one table; each child type exposes its own.
+  @Column({ type: 'text', nullable: true }) pseudonym: string | null;
+  @Column({ name: 'display_name', type: 'text', nullable: true }) displayName: string | null;
+  @Column({ type: 'text', nullable: true }) email: string | null;
+  @Column({ type: 'text', nullable: true }) phone: string | null;
+  @Column({ name: 'birth_year', type: 'int', nullable: true }) birthYear: number | null;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) conditions: string[];
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) languages: string[];
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) expertise: string[];
+  @Column({ name: 'disease_areas', type: 'text', array: true, default: () => "'{}'" }) diseaseAreas: string[];
+  @Column({ type: 'text', nullable: true }) umbrella: string | null;
+  @Column({ name: 'transparency_register_id', type: 'text', nullable: true }) transparencyRegisterId: string | null;
+  @Column({ name: 'company_type', type: 'text', nullable: true }) companyType: CompanyType | null;
+  @Column({ name: 'therapeutic_areas', type: 'text', array: true, default: () => "'{}'" }) therapeuticAreas: string[];
+  @Column({ name: 'efpia_member', type: 'boolean', nullable: true }) efpiaMember: boolean | null;
+  @Column({ type: 'text', nullable: true }) jurisdiction: string | null;
+  @Column({ name: 'appraisal_scope', type: 'text', nullable: true }) appraisalScope: string | null;
+  @Column({ name: 'agency_type', type: 'text', nullable: true }) agencyType: string | null;
+  @Column({ name: 'research_kind', type: 'text', nullable: true }) researchKind: ResearchKind | null;
+}
+
+@ObjectType({ implements: Stakeholder, description: 'A patient, known to the alliance by a pseudonym.' })
+@ChildEntity(StakeholderKind.PATIENT)
+export class Patient extends Stakeholder {
+  @Field(() => String, { description: 'Public: the name the alliance knows this patient by.' })
+  override pseudonym: string;
+  @Field(() => [String])
+  override languages: string[];
+  @Field(() => [String], { description: 'e.g. EUPATI-trained.' })
+  override expertise: string[];
+  // Identity, contact and health fields are resolved through the field policy
+  // (patient.resolver.ts), never straight from the entity.
+}
+
+@ObjectType({ implements: Stakeholder })
+@ChildEntity(StakeholderKind.PATIENT_ORGANISATION)
+export class PatientOrganisation extends Stakeholder {
+  @Field(() => [String])
+  override diseaseAreas: string[];
+  @Field(() => String, { nullable: true, description: 'e.g. a European federation.' })
+  override umbrella: string | null;
+  @Field(() => String, { nullable: true, description: 'EU Transparency Register id.' })
+  override transparencyRegisterId: string | null;
+}
+
+@ObjectType({ implements: Stakeholder })
+@ChildEntity(StakeholderKind.COMPANY)
+export class Company extends Stakeholder {
+  @Field(() => CompanyType, { nullable: true })
+  override companyType: CompanyType | null;
+  @Field(() => [String])
+  override therapeuticAreas: string[];
+  @Field(() => Boolean, { nullable: true })
+  override efpiaMember: boolean | null;
+}
+
+@ObjectType({ implements: Stakeholder, description: 'A health technology assessment body (NICE, G-BA, HAS, IQWiG …).' })
+@ChildEntity(StakeholderKind.HTA_BODY)
+export class HtaBody extends Stakeholder {
+  @Field(() => String, { nullable: true })
+  override jurisdiction: string | null;
+  @Field(() => String, { nullable: true })
+  override appraisalScope: string | null;
+}
+
+@ObjectType({ implements: Stakeholder, description: 'A medicines regulator (EMA, FDA, MHRA …).' })
+@ChildEntity(StakeholderKind.REGULATOR)
+export class Regulator extends Stakeholder {
+  @Field(() => String, { nullable: true })
+  override jurisdiction: string | null;
+  @Field(() => String, { nullable: true })
+  override agencyType: string | null;
+}
+
+@ObjectType({ implements: Stakeholder })
+@ChildEntity(StakeholderKind.RESEARCH_ORGANISATION)
+export class ResearchOrganisation extends Stakeholder {
+  @Field(() => ResearchKind, { nullable: true })
+  override researchKind: ResearchKind | null;
+}
+
+export const STAKEHOLDER_CLASSES = [Patient, PatientOrganisation, Company, HtaBody, Regulator, ResearchOrganisation];
+
+/** The entity class of each kind: inserts go through it so TypeORM writes the right discriminator. */
+export const STAKEHOLDER_CLASS: Record<StakeholderKind, (typeof STAKEHOLDER_CLASSES)[number]> = {
+  PATIENT: Patient,
+  PATIENT_ORGANISATION: PatientOrganisation,
+  COMPANY: Company,
+  HTA_BODY: HtaBody,
+  REGULATOR: Regulator,
+  RESEARCH_ORGANISATION: ResearchOrganisation,
+};

@@ -1,0 +1,82 @@
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { readSensitive, redactedFields } from '../../access/field-policy';
+import { Connection, PageArgs } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { Payload } from '../../shared/mutation';
+import { Patient, Stakeholder } from './stakeholder.entity';
+import {
+  ArchiveStakeholderInput,
+  CreateStakeholderInput,
+  StakeholderFilter,
+  StakeholderOrder,
+  UpdateStakeholderInput,
+} from './stakeholder.inputs';
+import { stakeholderService } from './stakeholder.service';
+
+@ObjectType()
+export class StakeholderConnection extends Connection(Stakeholder, 'Stakeholder') {}
+@ObjectType()
+export class StakeholderPayload extends Payload(Stakeholder as never, 'stakeholder', 'StakeholderPayload') {}
+
+@Resolver(() => Stakeholder)
+export class StakeholderResolver {
+  @Query(() => Stakeholder, { nullable: true, description: 'A stakeholder by global ID; null when it does not exist.' })
+  stakeholder(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Stakeholder | null> {
+    return stakeholderService.find(ctx, id);
+  }
+
+  @Query(() => StakeholderConnection)
+  async stakeholders(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => StakeholderFilter, { nullable: true }) filter: StakeholderFilter | null,
+    @Arg('orderBy', () => StakeholderOrder, { nullable: true }) orderBy: StakeholderOrder | null,
+  ): Promise<StakeholderConnection> {
+    return new StakeholderConnection(await stakeholderService.list(ctx, page, filter, orderBy));
+  }
+
+  @Mutation(() => StakeholderPayload)
+  createStakeholder(@Ctx() ctx: Context, @Arg('input', () => CreateStakeholderInput) input: CreateStakeholderInput) {
+    return stakeholderService.create(ctx, input);
+  }
+
+  @Mutation(() => StakeholderPayload)
+  updateStakeholder(@Ctx() ctx: Context, @Arg('input', () => UpdateStakeholderInput) input: UpdateStakeholderInput) {
+    return stakeholderService.update(ctx, input);
+  }
+
+  @Mutation(() => StakeholderPayload, { description: 'Archived stakeholders leave lists (unless asked for) but keep their history.' })
+  archiveStakeholder(@Ctx() ctx: Context, @Arg('input', () => ArchiveStakeholderInput) input: ArchiveStakeholderInput) {
+    return stakeholderService.archive(ctx, input);
+  }
+}
+
+/** A patient's identity, contact and health fields, each through the field policy. */
+@Resolver(() => Patient)
+export class PatientResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Sensitive (identity).' })
+  displayName(@Root() p: Patient, @Ctx() ctx: Context) {
+    return readSensitive(ctx, 'Patient', 'displayName', p, (r) => r.displayName);
+  }
+  @FieldResolver(() => Int, { nullable: true, description: 'Sensitive (identity).' })
+  birthYear(@Root() p: Patient, @Ctx() ctx: Context) {
+    return readSensitive(ctx, 'Patient', 'birthYear', p, (r) => r.birthYear);
+  }
+  @FieldResolver(() => GraphQLEmailAddress, { nullable: true, description: 'Sensitive (contact).' })
+  email(@Root() p: Patient, @Ctx() ctx: Context) {
+    return readSensitive(ctx, 'Patient', 'email', p, (r) => r.email);
+  }
+  @FieldResolver(() => String, { nullable: true, description: 'Sensitive (contact).' })
+  phone(@Root() p: Patient, @Ctx() ctx: Context) {
+    return readSensitive(ctx, 'Patient', 'phone', p, (r) => r.phone);
+  }
+  @FieldResolver(() => [String], { nullable: true, description: 'Sensitive (health).' })
+  conditions(@Root() p: Patient, @Ctx() ctx: Context) {
+    return readSensitive(ctx, 'Patient', 'conditions', p, (r) => r.conditions);
+  }
+  @FieldResolver(() => [String], { description: 'Sensitive fields of this patient that are hidden from you (they resolve to null).' })
+  redactedFields(@Root() p: Patient, @Ctx() ctx: Context) {
+    return redactedFields(ctx, 'Patient', p);
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { Context } from '../graphql/context';
+
+export enum UserErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  FORBIDDEN = 'FORBIDDEN',
+}
+registerEnumType(UserErrorCode, {
+  name: 'UserErrorCode',
+  valuesConfig: {
+    BAD_USER_INPUT: { description: 'The request is well-formed but not allowed by the rules (e.g. an illegal status change).' },
+    NOT_FOUND: { description: 'A referenced record does not exist (or is not visible to you).' },
+    CONFLICT: { description: 'The record moved since you read it (stale version), or an idempotency key was reused.' },
+  },
+});
+
+/** An expected business failure, returned as data in a mutation payload. */
+@ObjectType()
+export class UserError {
+  @Field(() => String, { nullable: true, description: 'Input field at fault, as a dotted path (e.g. `input.status`).' })
+  field: string | null;
+  @Field(() => String) message: string;
+  @Field(() => UserErrorCode) code: UserErrorCode;
+}
+
+export const userError = (code: UserErrorCode, message: string, field: string | null = null): UserError => ({
+  code,
+  message,
+  field,
+});
+
+/** `{ <fieldName>: T, userErrors }`: the payload every mutation returns. */
+export function Payload<T extends object>(nodeType: ClassType<T>, fieldName: string, name: string) {
+  @ObjectType(name)
+  class PayloadType {
+    @Field(() => nodeType, { name: fieldName, nullable: true })
+    record: T | null;
+
+    @Field(() => [UserError])
+    userErrors: UserError[];
+  }
+  return PayloadType;
+}
+
+export interface PayloadShape<T> {
+  record: T | null;
+  userErrors: UserError[];
+}
+
+/** What a mutation's work returns: the record and the ids to rebuild it on an idempotent replay, or user errors. */
+export type Outcome<T> = { record: T; ids: Record<string, string> } | { errors: UserError[] };
+
+class Rollback extends Error {
+  constructor(readonly errors: UserError[]) {
+    super('rollback');
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export interface MutationSpec<T> {
+  operation: string;
+  input: { idempotencyKey?: string | null } & object;
+  /** Does the work inside the transaction; user errors roll everything back. */
+  run: (tx: EntityManager) => Promise<Outcome<T>>;
+  /** Rebuilds the first result of an idempotent create from the ids it stored. */
+  replay?: (tx: EntityManager, ids: Record<string, string>) => Promise<T | null>;
+}
+
+/**
+ * Runs a mutation as one transaction, all or nothing. With an idempotency key (create mutations),
+ * a replay of the same input returns the first result, and the same key with another input is refused.
+ */
+export async function runMutation<T>(ctx: Context, spec: MutationSpec<T>): Promise<PayloadShape<T>> {
+  const key = spec.input.idempotencyKey ?? null;
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      if (key !== null && ctx.viewer) {
+        const { idempotencyKey: _omit, ...rest } = spec.input;
+        const hash = createHash('sha256').update(canonical(rest)).digest('hex');
+        const inserted: unknown[] = await tx.query(
+          `INSERT INTO idempotency_key (user_id, key, operation, request_hash, result)
+           VALUES ($1, $2, $3, $4, '{}') ON CONFLICT DO NOTHING RETURNING key`,
+          [ctx.viewer.userId, key, spec.operation, hash],
+        );
+        if (inserted.length === 0) {
+          const [first] = (await tx.query(
+            `SELECT operation, request_hash, result FROM idempotency_key WHERE user_id = $1 AND key = $2`,
+            [ctx.viewer.userId, key],
+          )) as { operation: string; request_hash: string; result: Record<string, string> }[];
+          if (first.operation !== spec.operation || first.request_hash !== hash) {
+            throw new Rollback([
+              userError(UserErrorCode.CONFLICT, 'This idempotency key was already used for a different request.', 'input.idempotencyKey'),
+            ]);
+          }
+          const record = spec.replay ? await spec.replay(tx, first.result) : null;
+          return { record, userErrors: [] };
+        }
+        const outcome = await spec.run(tx);
+        if ('errors' in outcome) throw new Rollback(outcome.errors);
+        await tx.query(`UPDATE idempotency_key SET result = $3 WHERE user_id = $1 AND key = $2`, [
+          ctx.viewer.userId,
+          key,
+          JSON.stringify(outcome.ids),
+        ]);
+        return { record: outcome.record, userErrors: [] };
+      }
+      const outcome = await spec.run(tx);
+      if ('errors' in outcome) throw new Rollback(outcome.errors);
+      return { record: outcome.record, userErrors: [] };
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return { record: null, userErrors: error.errors };
+    throw error;
+  }
+}
+
+/**
+ * Optimistic concurrency, written out because TypeORM's @VersionColumn does not guard UPDATEs:
+ * the row changes only if its version is still the one the client read.
+ */
+export async function updateVersioned<E extends ObjectLiteral>(
+  tx: EntityManager,
+  entity: EntityTarget<E>,
+  id: string,
+  version: number,
+  set: Record<string, unknown>,
+): Promise<{ row: E } | { errors: UserError[] }> {
+  const result = await tx
+    .createQueryBuilder()
+    .update(entity)
+    .set({ ...set, version: () => 'version + 1', updatedAt: () => 'now()' } as never)
+    .where('id = :id AND version = :version', { id, version })
+    .execute();
+  if (!result.affected) {
+    const exists = await tx.getRepository(entity).exists({ where: { id } as never });
+    return {
+      errors: [
+        exists
+          ? userError(UserErrorCode.CONFLICT, `The record changed since version ${version}; read it again and retry.`, 'input.version')
+          : userError(UserErrorCode.NOT_FOUND, 'No such record.', 'input.id'),
+      ],
+    };
+  }
+  return { row: await tx.getRepository(entity).findOneByOrFail({ id } as never) };
+}

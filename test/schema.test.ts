@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { GraphQLObjectType, isIntrospectionType, isObjectType } from 'graphql';
+import { ruleTree } from '../src/access/permissions';
+import { printSdl, SCHEMA_FILE } from '../src/graphql/emit-schema.cli';
+import { buildBareSchema } from '../src/graphql/schema';
+
+describe('schema', () => {
+  it('matches schema/schema.graphql (run `npm run schema:emit` after an API change)', async () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(await printSdl());
+  });
+
+  it('has an explicit shield rule for every field of every object type', async () => {
+    const schema = await buildBareSchema();
+    const tree = ruleTree() as Record<string, unknown>;
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || isIntrospectionType(type)) continue;
+      const rules = tree[type.name];
+      const typeWide = rules !== undefined && typeof rules === 'object' && rules !== null && 'resolve' in rules;
+      for (const field of Object.keys((type as GraphQLObjectType).getFields())) {
+        if (!typeWide && !(rules && (rules as Record<string, unknown>)[field])) missing.push(`${type.name}.${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('names no type or field in the rule tree that the schema lacks', async () => {
+    const schema = await buildBareSchema();
+    const stale: string[] = [];
+    for (const [typeName, rules] of Object.entries(ruleTree() as Record<string, unknown>)) {
+      const type = schema.getType(typeName);
+      if (!type || !isObjectType(type)) {
+        stale.push(typeName);
+        continue;
+      }
+      if (rules && typeof rules === 'object' && !('resolve' in rules)) {
+        for (const field of Object.keys(rules)) if (!type.getFields()[field]) stale.push(`${typeName}.${field}`);
+      }
+    }
+    expect(stale).toEqual([]);
+  });
+});
