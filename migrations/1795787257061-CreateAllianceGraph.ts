@@ -12,6 +12,7 @@ export class CreateAllianceGraph1795787257061 implements MigrationInterface {
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "stakeholder" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "name" text NOT NULL, "country" character(2), "description" text, "website" text, "tags" text array NOT NULL DEFAULT '{}', "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "archived_at" TIMESTAMP(3) WITH TIME ZONE, "version" integer NOT NULL DEFAULT '1', "pseudonym" text, "display_name" text, "email" text, "phone" text, "birth_year" integer, "conditions" text array NOT NULL DEFAULT '{}', "languages" text array NOT NULL DEFAULT '{}', "expertise" text array NOT NULL DEFAULT '{}', "disease_areas" text array NOT NULL DEFAULT '{}', "umbrella" text, "transparency_register_id" text, "company_type" text, "therapeutic_areas" text array NOT NULL DEFAULT '{}', "efpia_member" boolean, "jurisdiction" text, "appraisal_scope" text, "agency_type" text, "research_kind" text, CONSTRAINT "stakeholder_research_kind_check" CHECK (research_kind IS NULL OR research_kind IN ('ACADEMIC', 'HOSPITAL', 'NETWORK', 'NGO')), CONSTRAINT "stakeholder_company_type_check" CHECK (company_type IS NULL OR company_type IN ('PHARMA', 'BIOTECH', 'MEDTECH', 'CRO')), CONSTRAINT "stakeholder_birth_year_check" CHECK (birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100), CONSTRAINT "stakeholder_patient_name_check" CHECK (kind <> 'PATIENT' OR (pseudonym IS NOT NULL AND name = pseudonym)), CONSTRAINT "stakeholder_name_check" CHECK (length(btrim(name)) > 0), CONSTRAINT "stakeholder_country_check" CHECK (country IS NULL OR country ~ '^[A-Z]{2}$'), CONSTRAINT "stakeholder_kind_check" CHECK (kind IN ('PATIENT', 'PATIENT_ORGANISATION', 'COMPANY', 'HTA_BODY', 'REGULATOR', 'RESEARCH_ORGANISATION')), CONSTRAINT "PK_789fe9f27e810783e0adbc0bf71" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "stakeholder_pseudonym_uq" ON "stakeholder"  ("pseudonym") WHERE kind = 'PATIENT'`);
         await queryRunner.query(`CREATE INDEX "stakeholder_country_idx" ON "stakeholder"  ("country") `);
         await queryRunner.query(`CREATE INDEX "stakeholder_created_idx" ON "stakeholder"  ("created_at", "id") `);
         await queryRunner.query(`CREATE INDEX "stakeholder_name_idx" ON "stakeholder"  ("name", "id") `);
@@ -182,6 +183,7 @@ export class CreateAllianceGraph1795787257061 implements MigrationInterface {
         await queryRunner.query(`DROP INDEX "public"."stakeholder_name_idx"`);
         await queryRunner.query(`DROP INDEX "public"."stakeholder_created_idx"`);
         await queryRunner.query(`DROP INDEX "public"."stakeholder_country_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."stakeholder_pseudonym_uq"`);
         await queryRunner.query(`DROP TABLE "stakeholder"`);
     }
 

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { createTokenVerifier } from './access/token';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database/database';
-import { buildContext } from './graphql/context';
-import { createApolloServer } from './graphql/server';
+import { startHttpServer } from './graphql/http';
 import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
 
 /** Bootstrap only: config → database → server, and a clean stop on SIGINT/SIGTERM. */
@@ -17,10 +15,12 @@ async function main(): Promise<void> {
     console.log(`empty database: loaded the demo alliance (${report.rows} rows in ${report.ms} ms)`);
   }
   const verifyToken = createTokenVerifier(config);
-  const server = await createApolloServer({ introspection: config.nodeEnv !== 'production' });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: config.port, host: config.host },
-    context: async ({ req }) => buildContext({ db, verifyToken }, req.headers.authorization, req.headers['x-request-id'] as string | undefined),
+  const http = await startHttpServer({
+    db,
+    verifyToken,
+    port: config.port,
+    host: config.host,
+    introspection: config.nodeEnv !== 'production',
   });
 
   let stopping = false;
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
-      await server.stop();
+      await http.stop();
       await database.close();
       process.exit(0);
     } catch (error) {
@@ -45,11 +45,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const graphqlUrl = `http://localhost:${new URL(url).port}/graphql`;
   console.log(
     [
       '',
-      `Alliance Graph is serving GraphQL at ${graphqlUrl}`,
+      `Alliance Graph is serving GraphQL at ${http.url}`,
       `  database: ${database.description}`,
       '  open that address in a browser for the explorer; every data field needs a bearer token:',
       '    npm run --silent token -- --role ADMIN',

@@ -73,3 +73,220 @@ describe('stakeholder(id)', () => {
     expect(own.stakeholder).toMatchObject({ email: 'heron@example.org', conditions: ['asthma'], redactedFields: [] });
   });
 });
+
+const CREATE = `
+  mutation ($input: CreateStakeholderInput!) {
+    createStakeholder(input: $input) {
+      stakeholder { id kind name version ... on Patient { pseudonym email } ... on Company { companyType } }
+      userErrors { field message code }
+    }
+  }`;
+const UPDATE = `
+  mutation ($input: UpdateStakeholderInput!) {
+    updateStakeholder(input: $input) { stakeholder { id name version country } userErrors { field code } }
+  }`;
+const ARCHIVE = `
+  mutation ($input: ArchiveStakeholderInput!) {
+    archiveStakeholder(input: $input) { stakeholder { id archivedAt version } userErrors { field code } }
+  }`;
+
+async function countStakeholders(): Promise<number> {
+  const [{ n }] = (await app.db.query('SELECT count(*)::int AS n FROM stakeholder')) as { n: number }[];
+  return n;
+}
+
+describe('createStakeholder', () => {
+  it('creates a company for an engagement manager', async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.COMPANY);
+    const result = dataOf<{ createStakeholder: { stakeholder: { id: string; kind: string; name: string; companyType: string; version: number }; userErrors: unknown[] } }>(
+      await app.run(CREATE, { input: { kind: 'COMPANY', name: ' Nova Pharma ', companyType: 'PHARMA', country: 'FR' } }, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id })),
+    );
+    expect(result.createStakeholder.userErrors).toEqual([]);
+    expect(result.createStakeholder.stakeholder).toMatchObject({ kind: 'COMPANY', name: 'Nova Pharma', companyType: 'PHARMA', version: 1 });
+    const [row] = await app.db.query('SELECT kind, name, country FROM stakeholder WHERE name = $1', ['Nova Pharma']);
+    expect(row).toEqual({ kind: 'COMPANY', name: 'Nova Pharma', country: 'FR' });
+  });
+
+  it('names a patient by the pseudonym and refuses a separate name', async () => {
+    const ok = dataOf<{ createStakeholder: { stakeholder: { name: string; pseudonym: string; email: string | null } } }>(
+      await app.run(CREATE, { input: { kind: 'PATIENT', pseudonym: 'amber-fox', email: 'fox@example.org' } }, admin()),
+    );
+    expect(ok.createStakeholder.stakeholder).toMatchObject({ name: 'amber-fox', pseudonym: 'amber-fox', email: 'fox@example.org' });
+    const before = await countStakeholders();
+    const bad = dataOf<{ createStakeholder: { stakeholder: null; userErrors: { field: string; code: string }[] } }>(
+      await app.run(CREATE, { input: { kind: 'PATIENT', pseudonym: 'grey-owl', name: 'Jane Doe' } }, admin()),
+    );
+    expect(bad.createStakeholder).toEqual({ stakeholder: null, userErrors: [{ field: 'input.name', code: 'BAD_USER_INPUT', message: expect.any(String) }] });
+    expect(await countStakeholders()).toBe(before);
+  });
+
+  it('refuses fields of another kind, a missing name and a duplicate pseudonym as userErrors', async () => {
+    const before = await countStakeholders();
+    const wrongKind = dataOf<{ createStakeholder: { userErrors: { field: string; code: string }[] } }>(
+      await app.run(CREATE, { input: { kind: 'COMPANY', name: 'X', diseaseAreas: ['asthma'] } }, admin()),
+    );
+    expect(wrongKind.createStakeholder.userErrors).toEqual([{ field: 'input.diseaseAreas', code: 'BAD_USER_INPUT', message: expect.any(String) }]);
+    const noName = dataOf<{ createStakeholder: { userErrors: { field: string }[] } }>(await app.run(CREATE, { input: { kind: 'COMPANY' } }, admin()));
+    expect(noName.createStakeholder.userErrors.map((e) => e.field)).toEqual(['input.name']);
+    await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'taken-name' });
+    const dup = dataOf<{ createStakeholder: { userErrors: { field: string; code: string }[] } }>(
+      await app.run(CREATE, { input: { kind: 'PATIENT', pseudonym: 'taken-name' } }, admin()),
+    );
+    expect(dup.createStakeholder.userErrors).toEqual([{ field: 'input.pseudonym', code: 'CONFLICT', message: expect.any(String) }]);
+    expect(await countStakeholders()).toBe(before + 1);
+  });
+
+  it('rejects invalid input before anything runs (BAD_USER_INPUT)', async () => {
+    const before = await countStakeholders();
+    for (const input of [
+      { kind: 'COMPANY', name: 'X', country: 'Germany' },
+      { kind: 'COMPANY', name: 'X', website: 'not a url' },
+      { kind: 'PATIENT', pseudonym: 'p-1', email: 'not-an-email' },
+      { kind: 'PATIENT', pseudonym: 'p-2', birthYear: 1700 },
+      { kind: 'COMPANY', name: 'x'.repeat(201) },
+      { kind: 'NOT_A_KIND', name: 'X' },
+    ]) {
+      const result = await app.run(CREATE, { input }, admin());
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    }
+    expect(await countStakeholders()).toBe(before);
+  });
+
+  it('replays an idempotent create and refuses the key with another payload', async () => {
+    const viewer = admin();
+    const input = { kind: 'RESEARCH_ORGANISATION', name: 'Leiden Lab', researchKind: 'ACADEMIC', idempotencyKey: 'k-1' };
+    const first = dataOf<{ createStakeholder: { stakeholder: { id: string } } }>(await app.run(CREATE, { input }, viewer));
+    const again = dataOf<{ createStakeholder: { stakeholder: { id: string }; userErrors: unknown[] } }>(await app.run(CREATE, { input }, viewer));
+    expect(again.createStakeholder.stakeholder.id).toBe(first.createStakeholder.stakeholder.id);
+    expect(again.createStakeholder.userErrors).toEqual([]);
+    const other = dataOf<{ createStakeholder: { stakeholder: null; userErrors: { field: string; code: string }[] } }>(
+      await app.run(CREATE, { input: { ...input, name: 'Other Lab' } }, viewer),
+    );
+    expect(other.createStakeholder).toEqual({ stakeholder: null, userErrors: [{ field: 'input.idempotencyKey', code: 'CONFLICT', message: expect.any(String) }] });
+    const rows = await app.db.query(`SELECT count(*)::int AS n FROM stakeholder WHERE name IN ('Leiden Lab', 'Other Lab')`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('keeps reference data (regulators) to ADMIN and mutations away from partners', async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.COMPANY);
+    const before = await countStakeholders();
+    const em = await app.run(CREATE, { input: { kind: 'REGULATOR', name: 'EMA-2' } }, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id }));
+    expect(errorCodes(em)).toEqual(['FORBIDDEN']);
+    const partner = await app.run(CREATE, { input: { kind: 'COMPANY', name: 'P' } }, viewerOf(Role.PARTNER, { orgId: org.id }));
+    expect(errorCodes(partner)).toEqual(['FORBIDDEN']);
+    const anonymous = await app.run(CREATE, { input: { kind: 'COMPANY', name: 'P' } }, null);
+    expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
+    expect(await countStakeholders()).toBe(before);
+  });
+});
+
+describe('updateStakeholder and archiveStakeholder', () => {
+  it('updates with the current version and fails with CONFLICT on a stale one', async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, { name: 'Old Name' });
+    const em = viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id });
+    const ok = dataOf<{ updateStakeholder: { stakeholder: { name: string; version: number; country: string } } }>(
+      await app.run(UPDATE, { input: { id: gid(org), version: 1, name: 'New Name', country: 'BE' } }, em),
+    );
+    expect(ok.updateStakeholder.stakeholder).toMatchObject({ name: 'New Name', version: 2, country: 'BE' });
+    const stale = dataOf<{ updateStakeholder: { stakeholder: null; userErrors: { field: string; code: string }[] } }>(
+      await app.run(UPDATE, { input: { id: gid(org), version: 1, name: 'Stale Write' } }, em),
+    );
+    expect(stale.updateStakeholder).toEqual({ stakeholder: null, userErrors: [{ field: 'input.version', code: 'CONFLICT' }] });
+    const [row] = await app.db.query('SELECT name, version FROM stakeholder WHERE id = $1', [org.id]);
+    expect(row).toEqual({ name: 'New Name', version: 2 });
+  });
+
+  it("forbids an engagement manager to edit another organisation, and changes nothing", async () => {
+    const mine = await makeStakeholder(app.db, StakeholderKind.COMPANY);
+    const theirs = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'Theirs' });
+    const result = await app.run(UPDATE, { input: { id: gid(theirs), version: 1, name: 'Hijacked' } }, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: mine.id }));
+    expect(errorCodes(result)).toEqual(['FORBIDDEN']);
+    const [row] = await app.db.query('SELECT name, version FROM stakeholder WHERE id = $1', [theirs.id]);
+    expect(row).toEqual({ name: 'Theirs', version: 1 });
+  });
+
+  it('archives once, hides the archived stakeholder from lists, and refuses archiving twice', async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'Archivable Co', tags: ['arch-test'] });
+    const first = dataOf<{ archiveStakeholder: { stakeholder: { archivedAt: string; version: number } } }>(
+      await app.run(ARCHIVE, { input: { id: gid(org), version: 1 } }, admin()),
+    );
+    expect(first.archiveStakeholder.stakeholder.archivedAt).toEqual(expect.any(String));
+    expect(first.archiveStakeholder.stakeholder.version).toBe(2);
+    const twice = dataOf<{ archiveStakeholder: { userErrors: { code: string }[] } }>(await app.run(ARCHIVE, { input: { id: gid(org), version: 2 } }, admin()));
+    expect(twice.archiveStakeholder.userErrors.map((e) => e.code)).toEqual(['BAD_USER_INPUT']);
+    const listed = dataOf<{ a: { totalCount: number }; b: { totalCount: number } }>(
+      await app.run(
+        `{ a: stakeholders(filter: { tags: ["arch-test"] }) { totalCount } b: stakeholders(filter: { tags: ["arch-test"], includeArchived: true }) { totalCount } }`,
+        {},
+        admin(),
+      ),
+    );
+    expect(listed).toEqual({ a: { totalCount: 0 }, b: { totalCount: 1 } });
+  });
+
+  it('gives NOT_FOUND for an unknown id', async () => {
+    const result = dataOf<{ updateStakeholder: { userErrors: { field: string; code: string }[] } }>(
+      await app.run(UPDATE, { input: { id: 'bm9wZQ', version: 1, name: 'X' } }, admin()),
+    );
+    expect(result.updateStakeholder.userErrors).toEqual([{ field: 'input.id', code: 'NOT_FOUND' }]);
+  });
+});
+
+describe('stakeholders(...)', () => {
+  const LIST = `
+    query ($first: Int, $after: String, $filter: StakeholderFilter, $orderBy: StakeholderOrder) {
+      stakeholders(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+        totalCount
+        edges { cursor node { name } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`;
+  type List = { stakeholders: { totalCount: number; edges: { cursor: string; node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+
+  it('filters by kinds, countries, tags and search, and pages with keyset cursors', async () => {
+    const tag = 'list-world';
+    for (const [name, country] of [['Alpha Care', 'DE'], ['Beta Care', 'DE'], ['Gamma Cure', 'FR'], ['Delta Care', 'DE'], ['Eps_ilon%', 'DE']] as const) {
+      await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, { name, country, tags: [tag] });
+    }
+    await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'Care Corp', country: 'DE', tags: [tag] });
+    const filter = { kinds: ['PATIENT_ORGANISATION'], countries: ['DE'], tags: [tag], search: 'care' };
+    const page1 = dataOf<List>(await app.run(LIST, { first: 2, filter }, admin()));
+    expect(page1.stakeholders.totalCount).toBe(3);
+    expect(page1.stakeholders.edges.map((e) => e.node.name)).toEqual(['Alpha Care', 'Beta Care']);
+    expect(page1.stakeholders.pageInfo.hasNextPage).toBe(true);
+    const page2 = dataOf<List>(await app.run(LIST, { first: 2, after: page1.stakeholders.pageInfo.endCursor, filter }, admin()));
+    expect(page2.stakeholders.edges.map((e) => e.node.name)).toEqual(['Delta Care']);
+    expect(page2.stakeholders.pageInfo.hasNextPage).toBe(false);
+    const desc = dataOf<List>(await app.run(LIST, { filter, orderBy: { field: 'NAME', direction: 'DESC' } }, admin()));
+    expect(desc.stakeholders.edges.map((e) => e.node.name)).toEqual(['Delta Care', 'Beta Care', 'Alpha Care']);
+    // LIKE wildcards in the search text are literal.
+    const literal = dataOf<List>(await app.run(LIST, { filter: { tags: [tag], search: '_ilon%' } }, admin()));
+    expect(literal.stakeholders.edges.map((e) => e.node.name)).toEqual(['Eps_ilon%']);
+    const percent = dataOf<List>(await app.run(LIST, { filter: { tags: [tag], search: '%' } }, admin()));
+    expect(percent.stakeholders.totalCount).toBe(1);
+  });
+
+  it('pages by creation time without skipping or repeating rows', async () => {
+    const tag = 'created-order';
+    const names: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      names.push((await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: `c${i}`, tags: [tag] })).name);
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 10; guard++) {
+      const page: List = dataOf<List>(await app.run(LIST, { first: 3, after, filter: { tags: [tag] }, orderBy: { field: 'CREATED_AT', direction: 'ASC' } }, admin()));
+      seen.push(...page.stakeholders.edges.map((e) => e.node.name));
+      if (!page.stakeholders.pageInfo.hasNextPage) break;
+      after = page.stakeholders.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(names);
+  });
+
+  it('refuses first above 100, a foreign cursor, and hides lists from analysts', async () => {
+    expect(errorCodes(await app.run(LIST, { first: 101 }, admin()))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await app.run(LIST, { first: 0 }, admin()))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await app.run(LIST, { after: 'garbage' }, admin()))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await app.run(LIST, {}, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from 'typeorm';
 import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum AffiliationKind {
@@ -26,7 +27,7 @@ export enum AffiliationKind {
 registerEnumType(AffiliationKind, { name: 'AffiliationKind' });
 
 /** A typed, time-bounded link from one stakeholder to another (`from` MEMBER_OF `to`). */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('affiliation')
 @Check('affiliation_kind_check', checkIn('kind', AffiliationKind))
 @Check('affiliation_dates_check', `until IS NULL OR since IS NULL OR until >= since`)

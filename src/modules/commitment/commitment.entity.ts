@@ -16,6 +16,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
 import { Interaction } from '../interaction/interaction.entity';
 import { Partnership } from '../partnership/partnership.entity';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum CommitmentStatus {
@@ -36,7 +37,7 @@ export const COMMITMENT_TRANSITIONS: Record<CommitmentStatus, CommitmentStatus[]
 };
 
 /** A pledge by one stakeholder, optionally to another, usually inside a partnership. */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('commitment')
 @Check('commitment_status_check', checkIn('status', CommitmentStatus))
 @Check('commitment_fulfilled_check', `(status = 'FULFILLED') = (fulfilled_at IS NOT NULL)`)

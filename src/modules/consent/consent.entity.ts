@@ -12,6 +12,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum ConsentScope {
@@ -32,7 +33,7 @@ const scopes = Object.values(ConsentScope).map((v) => `'${v}'`).join(',');
 const purposes = Object.values(ConsentPurpose).map((v) => `'${v}'`).join(',');
 
 /** A patient's grant to one organisation (or, with no grantee, to the whole alliance). */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('consent')
 @Check('consent_scopes_check', `cardinality(scopes) > 0 AND scopes <@ ARRAY[${scopes}]::text[]`)
 @Check('consent_purposes_check', `cardinality(purposes) > 0 AND purposes <@ ARRAY[${purposes}]::text[]`)

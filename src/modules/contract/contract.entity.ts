@@ -15,6 +15,7 @@ import {
 import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
 import { Partnership } from '../partnership/partnership.entity';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum ContractKind {
@@ -55,7 +56,7 @@ registerEnumType(ContractPartyRole, {
 });
 
 /** An agreement between two or more parties. */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('contract')
 @Check('contract_kind_check', checkIn('kind', ContractKind))
 @Check('contract_status_check', checkIn('status', ContractStatus))
@@ -143,7 +144,7 @@ export class Contract {
   version: number;
 }
 
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('contract_party')
 @Check('contract_party_role_check', checkIn('role', ContractPartyRole))
 @Index('contract_party_contract_idx', ['contractId', 'stakeholderId'], { unique: true })

@@ -15,6 +15,7 @@ import {
 import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
 import { Partnership } from '../partnership/partnership.entity';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum InteractionKind {
@@ -29,7 +30,7 @@ export enum InteractionKind {
 registerEnumType(InteractionKind, { name: 'InteractionKind' });
 
 /** A recorded engagement between stakeholders, recorded by a user of one organisation. */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('interaction')
 @Check('interaction_kind_check', checkIn('kind', InteractionKind))
 @Check('interaction_duration_check', `duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 10080`)

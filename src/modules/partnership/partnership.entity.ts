@@ -14,6 +14,7 @@ import {
 } from 'typeorm';
 import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
+import { Node } from '../node/node.interface';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 
 export enum PartnershipType {
@@ -70,7 +71,7 @@ export const PARTNERSHIP_TRANSITIONS: Record<PartnershipStatus, PartnershipStatu
   CONCLUDED: [],
 };
 
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('partnership')
 @Check('partnership_type_check', checkIn('type', PartnershipType))
 @Check('partnership_status_check', checkIn('status', PartnershipStatus))
@@ -145,7 +146,7 @@ export class Partnership {
 }
 
 /** A stakeholder's membership of a partnership; leaving keeps the row (`leftAt`) for history. */
-@ObjectType()
+@ObjectType({ implements: Node })
 @Entity('partnership_member')
 @Check('partnership_member_role_check', checkIn('role', MemberRole))
 @Check('partnership_member_dates_check', `left_at IS NULL OR left_at >= joined_at`)

@@ -14,6 +14,7 @@ import {
 } from 'typeorm';
 import { toGlobalId } from '../../graphql/global-id';
 import { checkIn } from '../../shared/enum';
+import { Node } from '../node/node.interface';
 
 export enum StakeholderKind {
   PATIENT = 'PATIENT',
@@ -54,6 +55,7 @@ export const STAKEHOLDER_TYPE_NAME: Record<StakeholderKind, string> = {
  * inheritance); kind-specific columns are NULL for the other kinds.
  */
 @InterfaceType('Stakeholder', {
+  implements: Node,
   resolveType: (value: Stakeholder) => STAKEHOLDER_TYPE_NAME[value.kind],
 })
 @Entity('stakeholder')

@@ -1,0 +1,6 @@
+import { isAuthenticated } from '../../access/rules';
+
+export const viewerRules = {
+  Query: { viewer: isAuthenticated },
+  Viewer: isAuthenticated,
+};
