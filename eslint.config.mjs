@@ -18,4 +18,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
+  {
+    // Tools that load these files require a default export.
+    files: ['eslint.config.mjs', 'jest.config.ts', 'test/support/global-setup.ts', 'test/support/global-teardown.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

@@ -18,5 +18,4 @@ const config: Config = {
   maxWorkers: 2,
 };
 
-// eslint-disable-next-line no-restricted-syntax -- jest loads its config through a default export
 export default config;

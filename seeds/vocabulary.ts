@@ -1,7 +1,7 @@
 /**
  * The words the demo alliance is made of. Regulators and HTA bodies are the real public agencies
- * (reference data); every company, patient organisation, research organisation and person is
- * fictional, and websites, emails and phone numbers use reserved example domains and ranges.
+ * (reference data, with their official websites); every company, patient organisation, research
+ * organisation and person is fictional, with websites and emails on reserved example domains.
  */
 
 export interface AgencyEntry {

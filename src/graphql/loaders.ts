@@ -3,6 +3,7 @@ import { createAffiliationLoaders } from '../modules/affiliation/affiliation.loa
 import { createCommitmentLoaders } from '../modules/commitment/commitment.loaders';
 import { createConsentLoaders } from '../modules/consent/consent.loaders';
 import { createContractLoaders } from '../modules/contract/contract.loaders';
+import { createGraphLoaders } from '../modules/graph/graph.loaders';
 import { createInteractionLoaders } from '../modules/interaction/interaction.loaders';
 import { createPartnershipLoaders } from '../modules/partnership/partnership.loaders';
 import { createStakeholderLoaders } from '../modules/stakeholder/stakeholder.loaders';
@@ -17,6 +18,7 @@ export function createLoaders(db: DataSource) {
     ...createContractLoaders(db),
     ...createInteractionLoaders(db),
     ...createConsentLoaders(db),
+    ...createGraphLoaders(db),
   };
 }
 

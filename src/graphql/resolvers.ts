@@ -4,14 +4,61 @@ import { PatientResolver, StakeholderResolver } from '../modules/stakeholder/sta
 import { stakeholderRules } from '../modules/stakeholder/stakeholder.rules';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import { viewerRules } from '../modules/viewer/viewer.rules';
+import {
+  CommitmentResolver,
+  PartnershipCommitmentsResolver,
+  StakeholderCommitmentsResolver,
+} from '../modules/commitment/commitment.resolver';
+import { commitmentRules } from '../modules/commitment/commitment.rules';
+import {
+  PartnershipMemberResolver,
+  PartnershipResolver,
+  StakeholderPartnershipsResolver,
+} from '../modules/partnership/partnership.resolver';
+import { partnershipRules } from '../modules/partnership/partnership.rules';
+import { AffiliationResolver, StakeholderAffiliationsResolver } from '../modules/affiliation/affiliation.resolver';
+import { affiliationRules } from '../modules/affiliation/affiliation.rules';
+import { ConsentResolver, PatientConsentsResolver } from '../modules/consent/consent.resolver';
+import { consentRules } from '../modules/consent/consent.rules';
+import { GraphResolver, StakeholderNeighboursResolver } from '../modules/graph/graph.resolver';
+import { graphRules } from '../modules/graph/graph.rules';
+import { NodeResolver } from '../modules/node/node.resolver';
+import { nodeRules } from '../modules/node/node.rules';
+import { ContractPartyResolver, ContractResolver, StakeholderContractsResolver } from '../modules/contract/contract.resolver';
+import { contractRules } from '../modules/contract/contract.rules';
+import { InteractionResolver, StakeholderInteractionsResolver } from '../modules/interaction/interaction.resolver';
+import { interactionRules } from '../modules/interaction/interaction.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [HealthResolver, ViewerResolver, StakeholderResolver, PatientResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  HealthResolver,
+  ViewerResolver,
+  StakeholderResolver,
+  PatientResolver,
+  PartnershipResolver,
+  PartnershipMemberResolver,
+  StakeholderPartnershipsResolver,
+  CommitmentResolver,
+  PartnershipCommitmentsResolver,
+  StakeholderCommitmentsResolver,
+  AffiliationResolver,
+  StakeholderAffiliationsResolver,
+  ConsentResolver,
+  PatientConsentsResolver,
+  GraphResolver,
+  StakeholderNeighboursResolver,
+  NodeResolver,
+  ContractResolver,
+  ContractPartyResolver,
+  StakeholderContractsResolver,
+  InteractionResolver,
+  StakeholderInteractionsResolver,
+];
 
 /** Object types reached only through an interface. */
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules];

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createDataSource } from '../../src/database/data-source';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../../src/database/embedded';
+import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedCluster } from '../../src/database/embedded';
 
 /**
  * One PostgreSQL for the whole run: TEST_DATABASE_URL (an external server, e.g. CI's
@@ -13,7 +13,16 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.TEST_DATABASE_URL;
   let cluster: EmbeddedCluster | undefined;
   if (!serverUrl) {
-    cluster = await startEmbeddedPostgres({ dataDir: path.join(__dirname, '..', '..', '.data', 'test-pg') });
+    const shared = path.join(__dirname, '..', '..', '.data', 'test-pg');
+    try {
+      cluster = await startEmbeddedPostgres({ dataDir: shared });
+    } catch (error) {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      // Another test run holds the shared cluster: this run gets a throwaway one of its own.
+      const own = `${shared}-${process.pid}`;
+      cluster = await startEmbeddedPostgres({ dataDir: own });
+      process.env.AG_TEST_THROWAWAY_DIR = cluster.dataDir;
+    }
     serverUrl = cluster.url('postgres');
   }
   const template = `ag_template_${process.pid}`;

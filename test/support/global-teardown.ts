@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import type { EmbeddedCluster } from '../../src/database/embedded';
 
@@ -14,4 +15,5 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   await (globalThis as { __agCluster?: EmbeddedCluster }).__agCluster?.stop();
+  if (process.env.AG_TEST_THROWAWAY_DIR) rmSync(process.env.AG_TEST_THROWAWAY_DIR, { recursive: true, force: true });
 }

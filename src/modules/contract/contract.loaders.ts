@@ -1,5 +1,63 @@
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { byIdLoader, groupLoader } from '../../shared/loader';
+import { entitiesByKey } from '../interaction/interaction.loaders';
+import { Contract, ContractParty, type ContractStatus } from './contract.entity';
 
-export function createContractLoaders(_db: DataSource) {
-  return {};
+/** A stakeholder's contracts, optionally only those in some statuses (null: all). */
+export interface ContractsOfPartyKey {
+  stakeholderId: string;
+  statuses: readonly ContractStatus[] | null;
+}
+
+const statusesKey = (statuses: readonly ContractStatus[] | null): string | null =>
+  statuses?.length ? [...statuses].sort().join(',') : null;
+
+export function createContractLoaders(db: DataSource) {
+  return {
+    contract: byIdLoader((ids) => db.getRepository(Contract).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany()),
+
+    /** The parties of each contract, by name. The field policy reads it to decide who sees the terms. */
+    partiesByContract: groupLoader(
+      (ids) =>
+        db
+          .getRepository(ContractParty)
+          .createQueryBuilder('p')
+          .innerJoin('p.stakeholderRel', 's')
+          .where('p.contract_id = ANY(:ids)', { ids })
+          .orderBy('s.name')
+          .addOrderBy('p.id')
+          .getMany(),
+      (p) => p.contractId,
+    ),
+
+    /**
+     * Contracts each stakeholder is a party of, newest first. Keys carry their own status filter
+     * (aliased fields may ask for different ones) and still share one query: the keys are unnested
+     * with their position, which tags every row with the key it answers. A key's statuses travel as
+     * one comma-separated text (enum values hold no comma), NULL for all.
+     */
+    contractsByParty: new DataLoader<ContractsOfPartyKey, Contract[], string>(
+      (keys) =>
+        entitiesByKey(
+          db
+            .getRepository(Contract)
+            .createQueryBuilder('c')
+            .innerJoin(
+              `(SELECT k.ord, k.statuses, cp.contract_id
+                  FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[])) WITH ORDINALITY AS k(id, statuses, ord)
+                  JOIN contract_party cp ON cp.stakeholder_id = k.id)`,
+              'keyed',
+              `keyed.contract_id = c.id AND (keyed.statuses IS NULL OR c.status = ANY(string_to_array(keyed.statuses, ',')))`,
+              { ids: keys.map((k) => k.stakeholderId), statuses: keys.map((k) => statusesKey(k.statuses)) },
+            )
+            .addSelect('keyed.ord', 'key')
+            .orderBy('keyed.ord')
+            .addOrderBy('c.created_at', 'DESC')
+            .addOrderBy('c.id', 'DESC'),
+          keys.map((_, i) => String(i + 1)),
+        ),
+      { cacheKeyFn: (k) => `${k.stakeholderId}|${statusesKey(k.statuses) ?? '*'}` },
+    ),
+  };
 }

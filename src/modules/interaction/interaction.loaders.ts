@@ -1,5 +1,97 @@
-import type { DataSource } from 'typeorm';
+import DataLoader from 'dataloader';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { byIdLoader, groupLoader } from '../../shared/loader';
+import { Commitment } from '../commitment/commitment.entity';
+import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { Interaction, InteractionParticipant } from './interaction.entity';
 
-export function createInteractionLoaders(_db: DataSource) {
-  return {};
+/**
+ * Runs `qb`, which selects the key each row answers as `key`, and groups its entities per key in
+ * `keys` order ([] for a key without rows). For many-to-many lists: TypeORM returns an entity that
+ * answers several keys once, the raw rows keep every pairing.
+ */
+export async function entitiesByKey<T extends ObjectLiteral & { id: string }>(qb: SelectQueryBuilder<T>, keys: readonly string[]): Promise<T[][]> {
+  const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
+  const byId = new Map(entities.map((entity) => [entity.id, entity]));
+  const groups = new Map<string, T[]>();
+  for (const row of raw) {
+    const key = String(row.key);
+    const entity = byId.get(row[`${qb.alias}_id`] as string) as T;
+    const group = groups.get(key);
+    if (group) group.push(entity);
+    else groups.set(key, [entity]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/** The `first` most recent interactions of a stakeholder as participant. */
+export interface RecentInteractionsKey {
+  stakeholderId: string;
+  first: number;
+}
+
+export function createInteractionLoaders(db: DataSource) {
+  return {
+    interaction: byIdLoader((ids) => db.getRepository(Interaction).createQueryBuilder('i').where('i.id = ANY(:ids)', { ids }).getMany()),
+
+    /** The participants of each interaction, by name. */
+    participantsByInteraction: new DataLoader<string, Stakeholder[]>((ids) =>
+      entitiesByKey(
+        db
+          .getRepository(Stakeholder)
+          .createQueryBuilder('s')
+          .innerJoin(InteractionParticipant, 'p', 'p.stakeholder_id = s.id')
+          .addSelect('p.interaction_id', 'key')
+          .where('p.interaction_id = ANY(:ids)', { ids })
+          .orderBy('s.name')
+          .addOrderBy('s.id'),
+        ids,
+      ),
+    ),
+
+    /** The commitments spawned by each interaction, soonest due first, undated last (as commitments are listed elsewhere). */
+    followUpsByInteraction: groupLoader(
+      (ids) =>
+        db
+          .getRepository(Commitment)
+          .createQueryBuilder('c')
+          .where('c.interaction_id = ANY(:ids)', { ids })
+          .orderBy('c.due_date', 'ASC', 'NULLS LAST')
+          .addOrderBy('c.created_at')
+          .addOrderBy('c.id')
+          .getMany(),
+      (c) => c.interactionId as string,
+    ),
+
+    /**
+     * Each stakeholder's most recent interactions, newest first: one LATERAL query per batch, so
+     * every stakeholder's LIMIT runs on its own rows and keys may ask for different page sizes.
+     */
+    interactionsByParticipant: new DataLoader<RecentInteractionsKey, Interaction[], string>(
+      (keys) =>
+        entitiesByKey(
+          db
+            .getRepository(Interaction)
+            .createQueryBuilder('i')
+            .innerJoin(
+              `(SELECT k.ord, recent.id
+                  FROM unnest(CAST(:ids AS uuid[]), CAST(:firsts AS int[])) WITH ORDINALITY AS k(id, first, ord)
+                  CROSS JOIN LATERAL (
+                    SELECT x.id FROM interaction_participant p JOIN interaction x ON x.id = p.interaction_id
+                     WHERE p.stakeholder_id = k.id
+                     ORDER BY x.occurred_at DESC, x.id DESC
+                     LIMIT k.first) recent)`,
+              'keyed',
+              'keyed.id = i.id',
+              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first) },
+            )
+            .addSelect('keyed.ord', 'key')
+            .orderBy('keyed.ord')
+            .addOrderBy('i.occurred_at', 'DESC')
+            .addOrderBy('i.id', 'DESC'),
+          keys.map((_, i) => String(i + 1)),
+        ),
+      { cacheKeyFn: (k) => `${k.stakeholderId}|${k.first}` },
+    ),
+  };
 }

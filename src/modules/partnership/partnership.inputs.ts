@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { SortDirection } from '../../graphql/connection';
@@ -65,6 +65,7 @@ export class PartnershipMemberInput {
 export class ProposePartnershipInput {
   @Field(() => String)
   @Length(1, 200)
+  @Matches(/\S/, { message: 'title cannot be blank' })
   title: string;
 
   @Field(() => String, { nullable: true })
@@ -82,6 +83,7 @@ export class ProposePartnershipInput {
 
   @Field(() => String, { nullable: true })
   @Length(1, 200)
+  @Matches(/\S/, { message: 'therapeuticArea cannot be blank' })
   therapeuticArea?: string | null;
 
   @Field(() => GraphQLLocalDate, { nullable: true })

@@ -1,0 +1,167 @@
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { mintDevToken } from '../src/access/token';
+import { Role } from '../src/access/viewer';
+import { createDataSource } from '../src/database/data-source';
+import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/database/embedded';
+import { toGlobalId } from '../src/graphql/global-id';
+import { seedDemo } from '../seeds/demo';
+
+/**
+ * `npm run bench [-- --scale 5 --seconds 5 --connections 10]`: seeds a scaled alliance into a
+ * fresh database, starts the server in a child process, drives the canonical operations with
+ * autocannon and prints req/s, latency, SQL statements and server CPU per request. It prints
+ * figures; it asserts nothing (machines here are shared and noisy).
+ */
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+const scale = Number(values.scale);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
+
+interface Stats {
+  cpuMicros: number;
+  statements: number;
+  rss: number;
+}
+
+interface Scenario {
+  name: string;
+  token: string;
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+const PORTAL_QUERY = `query Portal {
+  partnerships(first: 20) {
+    edges { node { id title status
+      members { role stakeholder { id name kind affiliations { kind since until } } }
+    } }
+  }
+}`;
+
+async function prepareDatabase(): Promise<{ url: string; cluster?: EmbeddedCluster }> {
+  let serverUrl = process.env.BENCH_DATABASE_URL;
+  let cluster: EmbeddedCluster | undefined;
+  if (!serverUrl) {
+    cluster = await startEmbeddedPostgres({ dataDir: path.join(__dirname, '..', '.data', 'bench-pg') });
+    serverUrl = cluster.url('postgres');
+  }
+  const name = `ag_bench_${scale}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), cluster };
+}
+
+function startServer(dbUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(path.join(__dirname, 'server-process.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('message', (message) => resolve({ child, url: (message as { ready: string }).ready }));
+  });
+}
+
+function stats(child: ChildProcess): Promise<Stats> {
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message as Stats));
+    child.send('stats');
+  });
+}
+
+async function runScenario(child: ChildProcess, url: string, scenario: Scenario) {
+  const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${scenario.token}` };
+  // Check the operation succeeds before measuring it.
+  const probe = await fetch(url, { method: 'POST', headers, body });
+  const probeJson = (await probe.json()) as { errors?: unknown[] };
+  if (probeJson.errors) throw new Error(`${scenario.name} fails: ${JSON.stringify(probeJson.errors)}`);
+  await autocannon({ url, method: 'POST', headers, body, connections, duration: 1 }); // warm-up
+  const before = await stats(child);
+  const result = await autocannon({ url, method: 'POST', headers, body, connections, duration: seconds });
+  const after = await stats(child);
+  const requests = result.requests.total;
+  return {
+    scenario: scenario.name,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'SQL/req': +((after.statements - before.statements) / requests).toFixed(2),
+    'CPU ms/req': +((after.cpuMicros - before.cpuMicros) / 1000 / requests).toFixed(3),
+    'RSS MB': Math.round(after.rss / 1024 / 1024),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const { url: dbUrl, cluster } = await prepareDatabase();
+  const db = createDataSource({ url: dbUrl, poolSize: 2 });
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  const report = await seedDemo(db, { scale });
+  console.log(`seeded scale ${scale}: ${report.rows} rows in ${report.ms} ms (${Math.round((report.rows / report.ms) * 1000)} rows/s)`);
+  const pick = async (sql: string): Promise<string> => ((await db.query(sql)) as { id: string }[])[0].id;
+  const companyId = await pick(`SELECT id FROM stakeholder WHERE kind = 'COMPANY' ORDER BY id LIMIT 1`);
+  const orgId = await pick(`SELECT stakeholder_id AS id FROM partnership_member GROUP BY stakeholder_id ORDER BY count(*) DESC, stakeholder_id LIMIT 1`);
+  const participants = ((await db.query(`SELECT id FROM stakeholder WHERE kind <> 'PATIENT' ORDER BY id LIMIT 3`)) as { id: string }[]).map((r) =>
+    toGlobalId('Stakeholder', r.id),
+  );
+  await db.destroy();
+
+  const config = { jwtSecret: SECRET, jwtIssuer: undefined, jwtAudience: undefined };
+  const adminToken = await mintDevToken({ role: Role.ADMIN, sub: 'bench-admin' }, config);
+  const partnerToken = await mintDevToken({ role: Role.PARTNER, org: orgId, sub: 'bench-partner' }, config);
+  const scenarios: Scenario[] = [
+    {
+      name: 'stakeholder by id',
+      token: adminToken,
+      query: 'query ($id: ID!) { stakeholder(id: $id) { id name kind country ... on Company { companyType } } }',
+      variables: { id: toGlobalId('Stakeholder', companyId) },
+    },
+    { name: '20-item list', token: adminToken, query: '{ stakeholders(first: 20) { totalCount edges { cursor node { id name kind country } } } }' },
+    { name: 'portal 3-level (ADMIN)', token: adminToken, query: PORTAL_QUERY },
+    { name: 'portal 3-level (PARTNER)', token: partnerToken, query: PORTAL_QUERY },
+    {
+      name: 'recordInteraction',
+      token: adminToken,
+      query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { id } userErrors { code } } }`,
+      variables: { input: { kind: 'CALL', occurredAt: '2026-11-20T10:00:00Z', summary: 'bench', participantIds: participants } },
+    },
+  ];
+
+  const { child, url } = await startServer(dbUrl);
+  const rows = [];
+  try {
+    for (const scenario of scenarios) rows.push(await runScenario(child, url, scenario));
+  } finally {
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await cluster?.stop();
+  }
+  console.log(`\n${connections} connections, ${seconds} s per operation, scale ${scale}, node ${process.version}`);
+  console.table(rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

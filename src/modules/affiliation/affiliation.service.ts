@@ -1,0 +1,166 @@
+import type { EntityManager } from 'typeorm';
+import { actingViewer, assertActsForOneOf } from '../../access/acting';
+import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { fromGlobalId } from '../../graphql/global-id';
+import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { Affiliation, type AffiliationKind } from './affiliation.entity';
+import {
+  AffiliationDirection,
+  AffiliationOrderField,
+  type AddAffiliationInput,
+  type AffiliationFilter,
+  type AffiliationOrder,
+  type EndAffiliationInput,
+} from './affiliation.inputs';
+
+/** Today as an ISO calendar date (UTC), the day `current` is judged on. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+const isCurrent = (a: Affiliation, day: string): boolean => a.until === null || a.until >= day;
+
+const SORT: Record<AffiliationOrderField, SortKey & { value: (a: Affiliation) => unknown }> = {
+  CREATED_AT: { expression: 'a.created_at', cast: 'timestamptz', value: (a) => a.createdAt },
+  // An undated affiliation sorts by the (UTC) day it was recorded, so the key is never NULL.
+  SINCE: {
+    expression: `COALESCE(a.since, (a.created_at AT TIME ZONE 'UTC')::date)`,
+    cast: 'date',
+    value: (a) => a.since ?? a.createdAt.toISOString().slice(0, 10),
+  },
+};
+
+const notFound = (what: string, field: string): UserError => userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field);
+
+/** A stakeholder an affiliation may point at: it exists and is not archived. */
+async function usableEnd(tx: EntityManager, id: string, field: string): Promise<UserError | null> {
+  const stakeholder = await tx.getRepository(Stakeholder).findOneBy({ id });
+  if (!stakeholder) return notFound('stakeholder', field);
+  if (stakeholder.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, `${stakeholder.name} is archived.`, field);
+  return null;
+}
+
+export interface StakeholderAffiliationArgs {
+  kinds?: AffiliationKind[] | null;
+  direction: AffiliationDirection;
+  current?: boolean | null;
+}
+
+export const affiliationService = {
+  async find(ctx: Context, globalId: string): Promise<Affiliation | null> {
+    const decoded = fromGlobalId(globalId, 'Affiliation');
+    return decoded ? ctx.loaders.affiliation.load(decoded.id) : null;
+  },
+
+  async list(ctx: Context, page: PageArgs, filter?: AffiliationFilter | null, order?: AffiliationOrder | null): Promise<Page<Affiliation>> {
+    const qb = ctx.db.getRepository(Affiliation).createQueryBuilder('a');
+    if (filter?.kinds?.length) qb.andWhere('a.kind = ANY(:kinds)', { kinds: filter.kinds });
+    // An id that does not decode matches nothing, exactly like an unknown one.
+    for (const [key, condition] of [
+      ['fromId', 'a.from_id = :fromId'],
+      ['toId', 'a.to_id = :toId'],
+      ['stakeholderId', '(a.from_id = :stakeholderId OR a.to_id = :stakeholderId)'],
+    ] as const) {
+      const value = filter?.[key];
+      if (value == null) continue;
+      const decoded = fromGlobalId(value, 'Stakeholder');
+      qb.andWhere(decoded ? condition : 'FALSE', { [key]: decoded?.id });
+    }
+    if (filter?.current != null) {
+      qb.andWhere(filter.current ? '(a.until IS NULL OR a.until >= :today)' : 'a.until < :today', { today: today() });
+    }
+    if (filter?.activeOn) {
+      qb.andWhere('(a.since IS NULL OR a.since <= :day) AND (a.until IS NULL OR a.until >= :day)', { day: filter.activeOn });
+    }
+    const sort = SORT[order?.field ?? AffiliationOrderField.CREATED_AT];
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC, sort.value);
+  },
+
+  /** A stakeholder's affiliations: one batched query for all stakeholders of the response, filtered here. */
+  async forStakeholder(ctx: Context, stakeholder: Stakeholder, args: StakeholderAffiliationArgs): Promise<Affiliation[]> {
+    const all = await ctx.loaders.affiliationsByStakeholder.load(stakeholder.id);
+    const day = today();
+    return all.filter(
+      (a) =>
+        (!args.kinds?.length || args.kinds.includes(a.kind)) &&
+        (args.direction !== AffiliationDirection.OUTGOING || a.fromId === stakeholder.id) &&
+        (args.direction !== AffiliationDirection.INCOMING || a.toId === stakeholder.id) &&
+        (args.current == null || isCurrent(a, day) === args.current),
+    );
+  },
+
+  async add(ctx: Context, input: AddAffiliationInput): Promise<PayloadShape<Affiliation>> {
+    const viewer = actingViewer(ctx);
+    const from = fromGlobalId(input.fromId, 'Stakeholder');
+    const to = fromGlobalId(input.toId, 'Stakeholder');
+    const badIds = [...(from ? [] : [notFound('stakeholder', 'input.fromId')]), ...(to ? [] : [notFound('stakeholder', 'input.toId')])];
+    if (!from || !to) return { record: null, userErrors: badIds };
+    assertActsForOneOf(viewer, [from.id, to.id], 'either stakeholder');
+    return runMutation<Affiliation>(ctx, {
+      operation: 'addAffiliation',
+      input,
+      replay: (tx, ids) => tx.getRepository(Affiliation).findOneBy({ id: ids.affiliation }),
+      run: async (tx) => {
+        if (from.id === to.id) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot be affiliated to itself.', 'input.toId')] };
+        }
+        const endErrors = [await usableEnd(tx, from.id, 'input.fromId'), await usableEnd(tx, to.id, 'input.toId')].filter((e) => e !== null);
+        if (endErrors.length) return { errors: endErrors };
+        const since = input.since ?? null;
+        const until = input.until ?? null;
+        if (since && until && until < since) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'until must not be before since.', 'input.until')] };
+        }
+        const day = today();
+        if (until === null || until >= day) {
+          // No unique index can say "current" (it depends on today): serialise adds of the same link instead.
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`affiliation:${input.kind}:${from.id}:${to.id}`]);
+          const duplicate = await tx
+            .getRepository(Affiliation)
+            .createQueryBuilder('a')
+            .where('a.kind = :kind AND a.from_id = :from AND a.to_id = :to', { kind: input.kind, from: from.id, to: to.id })
+            .andWhere('(a.until IS NULL OR a.until >= :day)', { day })
+            .getExists();
+          if (duplicate) {
+            return { errors: [userError(UserErrorCode.CONFLICT, `These stakeholders already have a current ${input.kind} affiliation.`, 'input.kind')] };
+          }
+        }
+        const inserted = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(Affiliation)
+          .values({ kind: input.kind, fromId: from.id, toId: to.id, since, until })
+          .returning('id')
+          .execute();
+        const id = (inserted.raw as { id: string }[])[0].id;
+        return { record: await tx.getRepository(Affiliation).findOneByOrFail({ id }), ids: { affiliation: id } };
+      },
+    });
+  },
+
+  async end(ctx: Context, input: EndAffiliationInput): Promise<PayloadShape<Affiliation>> {
+    const viewer = actingViewer(ctx);
+    const decoded = fromGlobalId(input.id, 'Affiliation');
+    const current = decoded ? await ctx.db.getRepository(Affiliation).findOneBy({ id: decoded.id }) : null;
+    if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
+    assertActsForOneOf(viewer, [current.fromId, current.toId], 'either stakeholder');
+    return runMutation(ctx, {
+      operation: 'endAffiliation',
+      input,
+      run: async (tx) => {
+        const day = today();
+        if (!isCurrent(current, day)) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `This affiliation already ended on ${current.until}.`, 'input.id')] };
+        }
+        const until = input.until ?? day;
+        if (current.since && until < current.since) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `until must not be before since (${current.since}).`, 'input.until')] };
+        }
+        const updated = await updateVersioned(tx, Affiliation, current.id, input.version, { until });
+        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+      },
+    });
+  },
+};

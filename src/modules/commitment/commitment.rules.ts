@@ -1,0 +1,16 @@
+import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
+
+export const commitmentRules = {
+  Query: {
+    commitment: readsRecords,
+    commitments: readsRecords,
+  },
+  Mutation: {
+    makeCommitment: recordsEngagement,
+    changeCommitmentStatus: recordsEngagement,
+  },
+  Commitment: isAuthenticated,
+  CommitmentConnection: isAuthenticated,
+  CommitmentEdge: isAuthenticated,
+  CommitmentPayload: isAuthenticated,
+};

@@ -1,0 +1,133 @@
+import type { EntityManager } from 'typeorm';
+import { actingViewer, assertIsPatientOrAdmin, isAdmin } from '../../access/acting';
+import type { Viewer } from '../../access/viewer';
+import { paginate, SortDirection, type Page, type PageArgs } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { fromGlobalId } from '../../graphql/global-id';
+import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import { violatedConstraint } from '../../shared/pg-errors';
+import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
+import { Consent } from './consent.entity';
+import type { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './consent.inputs';
+
+const NEWEST_FIRST = { expression: 'c.created_at', cast: 'timestamptz' as const };
+
+/**
+ * Who sees a patient's consents: the patient themself and ADMIN. The minimal rule until the
+ * permissions issue decides what grantees may see.
+ */
+export function maySeeConsentsOf(viewer: Viewer | null, patientId: string): boolean {
+  return viewer !== null && (isAdmin(viewer) || viewer.patientId === patientId);
+}
+
+/** Neither withdrawn nor expired at `now`. */
+export function isActive(consent: Consent, now = new Date()): boolean {
+  return consent.withdrawnAt === null && (consent.expiresAt === null || consent.expiresAt > now);
+}
+
+const notFound = (what: string, field: string): UserError => userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field);
+
+async function checkPatient(tx: EntityManager, id: string): Promise<UserError | null> {
+  const patient = await tx.getRepository(Stakeholder).findOneBy({ id });
+  if (!patient || patient.kind !== StakeholderKind.PATIENT) return notFound('patient', 'input.patientId');
+  if (patient.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, 'This patient is archived.', 'input.patientId');
+  return null;
+}
+
+async function checkGrantee(tx: EntityManager, id: string): Promise<UserError | null> {
+  const grantee = await tx.getRepository(Stakeholder).findOneBy({ id });
+  if (!grantee) return notFound('organisation', 'input.granteeId');
+  if (grantee.kind === StakeholderKind.PATIENT) {
+    return userError(UserErrorCode.BAD_USER_INPUT, 'Consent is granted to an organisation, not to a patient.', 'input.granteeId');
+  }
+  if (grantee.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, `${grantee.name} is archived.`, 'input.granteeId');
+  return null;
+}
+
+export const consentService = {
+  async list(ctx: Context, page: PageArgs, filter?: ConsentFilter | null): Promise<Page<Consent>> {
+    const viewer = actingViewer(ctx);
+    const qb = ctx.db.getRepository(Consent).createQueryBuilder('c');
+    // Anyone but ADMIN sees their own consents only, whatever the filter asks.
+    if (!isAdmin(viewer)) qb.andWhere(viewer.patientId ? 'c.patient_id = :self' : 'FALSE', { self: viewer.patientId });
+    for (const [key, column] of [
+      ['patientId', 'c.patient_id'],
+      ['granteeId', 'c.grantee_id'],
+    ] as const) {
+      const value = filter?.[key];
+      if (value == null) continue;
+      const decoded = fromGlobalId(value, 'Stakeholder');
+      qb.andWhere(decoded ? `${column} = :${key}` : 'FALSE', { [key]: decoded?.id });
+    }
+    if (filter?.active != null) {
+      const active = 'c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())';
+      qb.andWhere(filter.active ? `(${active})` : `NOT (${active})`);
+    }
+    return paginate(qb, page, NEWEST_FIRST, SortDirection.DESC, (c) => c.createdAt);
+  },
+
+  /** A patient's consents, or [] for a viewer who may not see them (hidden, not redacted: nothing to mark). */
+  async forPatient(ctx: Context, patient: Stakeholder): Promise<Consent[]> {
+    return maySeeConsentsOf(ctx.viewer, patient.id) ? ctx.loaders.consentsByPatient.load(patient.id) : [];
+  },
+
+  async grant(ctx: Context, input: GrantConsentInput): Promise<PayloadShape<Consent>> {
+    const viewer = actingViewer(ctx);
+    const patient = fromGlobalId(input.patientId, 'Stakeholder');
+    if (!patient) return { record: null, userErrors: [notFound('patient', 'input.patientId')] };
+    assertIsPatientOrAdmin(viewer, patient.id);
+    const grantee = input.granteeId == null ? null : fromGlobalId(input.granteeId, 'Stakeholder');
+    if (input.granteeId != null && !grantee) return { record: null, userErrors: [notFound('organisation', 'input.granteeId')] };
+    return runMutation<Consent>(ctx, {
+      operation: 'grantConsent',
+      input,
+      replay: (tx, ids) => tx.getRepository(Consent).findOneBy({ id: ids.consent }),
+      run: async (tx) => {
+        const errors = [await checkPatient(tx, patient.id), grantee && (await checkGrantee(tx, grantee.id))].filter((e) => e != null);
+        if (errors.length) return { errors };
+        try {
+          const inserted = await tx
+            .createQueryBuilder()
+            .insert()
+            .into(Consent)
+            .values({
+              patientId: patient.id,
+              granteeId: grantee?.id ?? null,
+              scopes: input.scopes,
+              purposes: input.purposes,
+              expiresAt: input.expiresAt ?? null,
+            })
+            .returning('id')
+            .execute();
+          const id = (inserted.raw as { id: string }[])[0].id;
+          return { record: await tx.getRepository(Consent).findOneByOrFail({ id }), ids: { consent: id } };
+        } catch (error) {
+          // Validation saw expiresAt in the future; the clock may have passed it before the insert.
+          if (violatedConstraint(error)?.constraint === 'consent_expiry_check') {
+            return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'expiresAt must be in the future.', 'input.expiresAt')] };
+          }
+          throw error;
+        }
+      },
+    });
+  },
+
+  async withdraw(ctx: Context, input: WithdrawConsentInput): Promise<PayloadShape<Consent>> {
+    const viewer = actingViewer(ctx);
+    const decoded = fromGlobalId(input.id, 'Consent');
+    const current = decoded ? await ctx.db.getRepository(Consent).findOneBy({ id: decoded.id }) : null;
+    if (!current) return { record: null, userErrors: [notFound('consent', 'input.id')] };
+    assertIsPatientOrAdmin(viewer, current.patientId);
+    return runMutation(ctx, {
+      operation: 'withdrawConsent',
+      input,
+      run: async (tx) => {
+        if (current.withdrawnAt) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This consent is already withdrawn.', 'input.id')] };
+        }
+        const updated = await updateVersioned(tx, Consent, current.id, input.version, { withdrawnAt: () => 'now()' });
+        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+      },
+    });
+  },
+};

@@ -1,0 +1,111 @@
+import { GraphQLCurrency, GraphQLSafeInt } from 'graphql-scalars';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { readSensitive, redactedFields } from '../../access/field-policy';
+import { Connection, PageArgs } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { Payload } from '../../shared/mutation';
+import { Partnership } from '../partnership/partnership.entity';
+import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { Contract, ContractParty, ContractStatus } from './contract.entity';
+import { ContractFilter, ContractOrder, DraftContractInput, SignContractInput, TerminateContractInput } from './contract.inputs';
+import { contractService } from './contract.service';
+
+@ObjectType({ description: 'An amount of money.' })
+export class Money {
+  @Field(() => GraphQLSafeInt, { description: 'In minor units (cents).' })
+  amount: number;
+  @Field(() => GraphQLCurrency, { description: 'ISO 4217 code.' })
+  currency: string;
+}
+
+@ObjectType()
+export class ContractConnection extends Connection(Contract, 'Contract') {}
+@ObjectType()
+export class ContractPayload extends Payload(Contract, 'contract', 'ContractPayload') {}
+
+@Resolver(() => Contract)
+export class ContractResolver {
+  @Query(() => Contract, { nullable: true, description: 'A contract by global ID; null when it does not exist.' })
+  contract(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Contract | null> {
+    return contractService.find(ctx, id);
+  }
+
+  @Query(() => ContractConnection)
+  async contracts(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
+    @Arg('orderBy', () => ContractOrder, { nullable: true }) orderBy: ContractOrder | null,
+  ): Promise<ContractConnection> {
+    return new ContractConnection(await contractService.list(ctx, page, filter, orderBy));
+  }
+
+  @Mutation(() => ContractPayload, { description: "A new DRAFT contract. An engagement manager's organisation must be one of the parties." })
+  draftContract(@Ctx() ctx: Context, @Arg('input', () => DraftContractInput) input: DraftContractInput) {
+    return contractService.draft(ctx, input);
+  }
+
+  @Mutation(() => ContractPayload, {
+    description: 'Signs the contract for one party: AWAITING_SIGNATURES after the first signature, ACTIVE once every party has signed.',
+  })
+  signContract(@Ctx() ctx: Context, @Arg('input', () => SignContractInput) input: SignContractInput) {
+    return contractService.sign(ctx, input);
+  }
+
+  @Mutation(() => ContractPayload, {
+    description:
+      'Ends an ACTIVE contract, or one AWAITING_SIGNATURES, for the given reason. A DRAFT binds nobody and cannot be terminated. Needs ADMIN or an engagement manager of a party.',
+  })
+  terminateContract(@Ctx() ctx: Context, @Arg('input', () => TerminateContractInput) input: TerminateContractInput) {
+    return contractService.terminate(ctx, input);
+  }
+
+  @FieldResolver(() => [ContractParty])
+  parties(@Root() c: Contract, @Ctx() ctx: Context): Promise<ContractParty[]> {
+    return ctx.loaders.partiesByContract.load(c.id);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: "Sensitive (contract terms): the parties' engagement managers, the patient party and ADMIN." })
+  value(@Root() c: Contract, @Ctx() ctx: Context): Promise<Money | null> {
+    return readSensitive(ctx, 'Contract', 'value', c, (r) =>
+      r.valueAmount === null || r.valueCurrency === null ? null : { amount: r.valueAmount, currency: r.valueCurrency },
+    );
+  }
+
+  @FieldResolver(() => [String], { description: 'Sensitive fields of this contract that are hidden from you (they resolve to null).' })
+  redactedFields(@Root() c: Contract, @Ctx() ctx: Context) {
+    return redactedFields(ctx, 'Contract', c);
+  }
+
+  @FieldResolver(() => Partnership, { nullable: true })
+  async partnership(@Root() c: Contract, @Ctx() ctx: Context): Promise<Partnership | null> {
+    return c.partnershipId ? ctx.loaders.partnership.load(c.partnershipId) : null;
+  }
+}
+
+@Resolver(() => ContractParty)
+export class ContractPartyResolver {
+  @FieldResolver(() => Stakeholder)
+  async stakeholder(@Root() p: ContractParty, @Ctx() ctx: Context): Promise<Stakeholder> {
+    return (await ctx.loaders.stakeholder.load(p.stakeholderId)) as Stakeholder;
+  }
+
+  @FieldResolver(() => Contract)
+  async contract(@Root() p: ContractParty, @Ctx() ctx: Context): Promise<Contract> {
+    return (await ctx.loaders.contract.load(p.contractId)) as Contract;
+  }
+}
+
+/** The contracts a stakeholder is a party of, on the Stakeholder interface (and so on every kind). */
+@Resolver(() => Stakeholder)
+export class StakeholderContractsResolver {
+  @FieldResolver(() => [Contract], { description: 'Contracts this stakeholder is a party of, newest first.' })
+  contracts(
+    @Root() s: Stakeholder,
+    @Ctx() ctx: Context,
+    @Arg('statuses', () => [ContractStatus], { nullable: true, description: 'Only contracts in one of these statuses.' })
+    statuses: ContractStatus[] | null,
+  ): Promise<Contract[]> {
+    return ctx.loaders.contractsByParty.load({ stakeholderId: s.id, statuses });
+  }
+}

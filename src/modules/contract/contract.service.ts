@@ -1,0 +1,215 @@
+import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
+import { Role, type Viewer } from '../../access/viewer';
+import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { forbidden } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/global-id';
+import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import { checkPartnershipRef, checkStakeholderRefs } from '../interaction/interaction.service';
+import { Contract, ContractParty, ContractStatus } from './contract.entity';
+import {
+  ContractOrderField,
+  type ContractFilter,
+  type ContractOrder,
+  type DraftContractInput,
+  type SignContractInput,
+  type TerminateContractInput,
+} from './contract.inputs';
+
+const SORT: Record<ContractOrderField, SortKey & { value: (c: Contract) => unknown }> = {
+  CREATED_AT: { expression: 'c.created_at', cast: 'timestamptz', value: (c) => c.createdAt },
+  // Keyset pagination needs a key that is never NULL: an open start sorts after every date.
+  EFFECTIVE_FROM: { expression: `COALESCE(c.effective_from, DATE 'infinity')`, cast: 'date', value: (c) => c.effectiveFrom ?? 'infinity' },
+  TITLE: { expression: 'c.title', cast: 'text', value: (c) => c.title },
+};
+
+/** Signatures are collected until every party has signed. */
+const SIGNABLE: readonly ContractStatus[] = [ContractStatus.DRAFT, ContractStatus.AWAITING_SIGNATURES];
+/** A draft bound nobody yet, so there is nothing to terminate; a finished contract stays finished. */
+const TERMINABLE: readonly ContractStatus[] = [ContractStatus.AWAITING_SIGNATURES, ContractStatus.ACTIVE];
+
+const notFound = (what: string, field: string): PayloadShape<Contract> => ({
+  record: null,
+  userErrors: [userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field)],
+});
+
+/** ADMIN signs for anyone, an engagement manager for their own organisation, a patient for themself. */
+function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
+  if (isAdmin(viewer)) return true;
+  if (viewer.role === Role.ENGAGEMENT_MANAGER) return viewer.orgId === stakeholderId;
+  if (viewer.role === Role.PATIENT) return viewer.patientId === stakeholderId;
+  return false;
+}
+
+function findRow(ctx: Context, globalId: string): Promise<Contract | null> {
+  const decoded = fromGlobalId(globalId, 'Contract');
+  return decoded ? ctx.db.getRepository(Contract).findOneBy({ id: decoded.id }) : Promise.resolve(null);
+}
+
+export const contractService = {
+  async find(ctx: Context, globalId: string): Promise<Contract | null> {
+    const decoded = fromGlobalId(globalId, 'Contract');
+    return decoded ? ctx.loaders.contract.load(decoded.id) : null;
+  },
+
+  async list(ctx: Context, page: PageArgs, filter?: ContractFilter | null, order?: ContractOrder | null): Promise<Page<Contract>> {
+    const qb = ctx.db.getRepository(Contract).createQueryBuilder('c');
+    if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
+    if (filter?.kinds?.length) qb.andWhere('c.kind = ANY(:kinds)', { kinds: filter.kinds });
+    // An id that does not decode matches nothing, like an unknown one.
+    if (filter?.partyId != null) {
+      qb.andWhere('EXISTS (SELECT 1 FROM contract_party cp WHERE cp.contract_id = c.id AND cp.stakeholder_id = :partyId)', {
+        partyId: fromGlobalId(filter.partyId, 'Stakeholder')?.id ?? null,
+      });
+    }
+    if (filter?.partnershipId != null) {
+      qb.andWhere('c.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
+    }
+    if (filter?.disclosable != null) qb.andWhere('c.disclosable = :disclosable', { disclosable: filter.disclosable });
+    // Overlap of the contract's term with the asked range; an open end is unbounded.
+    if (filter?.effectiveFrom) qb.andWhere('(c.effective_to IS NULL OR c.effective_to >= :effectiveFrom)', { effectiveFrom: filter.effectiveFrom });
+    if (filter?.effectiveTo) qb.andWhere('(c.effective_from IS NULL OR c.effective_from <= :effectiveTo)', { effectiveTo: filter.effectiveTo });
+    const sort = SORT[order?.field ?? ContractOrderField.CREATED_AT];
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC, sort.value);
+  },
+
+  async draft(ctx: Context, input: DraftContractInput): Promise<PayloadShape<Contract>> {
+    const viewer = actingViewer(ctx);
+    const partyIds = input.parties.map((party) => fromGlobalId(party.stakeholderId, 'Stakeholder')?.id ?? null);
+    assertActsForOneOf(viewer, partyIds, 'a party of this contract');
+    return runMutation<Contract>(ctx, {
+      operation: 'draftContract',
+      input,
+      replay: (tx, ids) => tx.getRepository(Contract).findOneBy({ id: ids.contract }),
+      run: async (tx) => {
+        const errors: UserError[] = [];
+        const title = input.title.trim();
+        if (!title) errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A contract needs a title.', 'input.title'));
+        if (input.effectiveFrom && input.effectiveTo && input.effectiveTo < input.effectiveFrom) {
+          errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'effectiveTo is before effectiveFrom.', 'input.effectiveTo'));
+        }
+        const decoded = partyIds.filter((id) => id !== null);
+        if (new Set(decoded).size !== decoded.length) {
+          errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder is a party only once.', 'input.parties'));
+        }
+        errors.push(
+          ...(await checkStakeholderRefs(
+            tx,
+            input.parties.map((party, i) => ({ globalId: party.stakeholderId, field: `input.parties.${i}.stakeholderId` })),
+          )),
+        );
+        const partnership = await checkPartnershipRef(tx, input.partnershipId);
+        if ('errors' in partnership) errors.push(...partnership.errors);
+        if (errors.length || 'errors' in partnership) return { errors };
+
+        const inserted = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(Contract)
+          .values({
+            title,
+            kind: input.kind,
+            status: ContractStatus.DRAFT,
+            partnershipId: partnership.id,
+            effectiveFrom: input.effectiveFrom ?? null,
+            effectiveTo: input.effectiveTo ?? null,
+            valueAmount: input.value?.amount ?? null,
+            valueCurrency: input.value?.currency ?? null,
+            fairMarketValueAssessed: input.fairMarketValueAssessed,
+            conflictOfInterestDeclared: input.conflictOfInterestDeclared,
+            disclosable: input.disclosable,
+          })
+          .returning('id')
+          .execute();
+        const id = (inserted.raw as { id: string }[])[0].id;
+        // Every party id was checked above, so none is null from here on.
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(ContractParty)
+          .values(input.parties.map((party, i) => ({ contractId: id, stakeholderId: partyIds[i] as string, role: party.role })))
+          .execute();
+        const record = await tx.getRepository(Contract).findOneByOrFail({ id });
+        return { record, ids: { contract: id } };
+      },
+    });
+  },
+
+  /** Signs for one party; the contract awaits signatures after the first and is ACTIVE once every party signed. */
+  async sign(ctx: Context, input: SignContractInput): Promise<PayloadShape<Contract>> {
+    const viewer = actingViewer(ctx);
+    const contract = await findRow(ctx, input.id);
+    if (!contract) return notFound('contract', 'input.id');
+    const partyId = fromGlobalId(input.partyId, 'Stakeholder')?.id;
+    if (!partyId) return notFound('stakeholder', 'input.partyId');
+    if (!maySignFor(viewer, partyId)) {
+      throw forbidden('An engagement manager signs only for their own organisation, a patient only for themself.');
+    }
+    return runMutation<Contract>(ctx, {
+      operation: 'signContract',
+      input,
+      run: async (tx) => {
+        if (!SIGNABLE.includes(contract.status)) {
+          return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `A ${contract.status} contract cannot be signed.`, 'input.id')] };
+        }
+        // Conditional on signed_at IS NULL so that two concurrent signatures of one party cannot both count.
+        const signed = await tx
+          .createQueryBuilder()
+          .update(ContractParty)
+          .set({ signedAt: () => 'now()' })
+          .where('contract_id = :contractId AND stakeholder_id = :partyId AND signed_at IS NULL', { contractId: contract.id, partyId })
+          .execute();
+        if (!signed.affected) {
+          const isParty = await tx.getRepository(ContractParty).existsBy({ contractId: contract.id, stakeholderId: partyId });
+          return {
+            errors: [
+              isParty
+                ? userError(UserErrorCode.BAD_USER_INPUT, 'This party has already signed.', 'input.partyId')
+                : userError(UserErrorCode.NOT_FOUND, 'This stakeholder is not a party of the contract.', 'input.partyId'),
+            ],
+          };
+        }
+        const [{ unsigned }] = (await tx.query(
+          `SELECT count(*)::int AS unsigned FROM contract_party WHERE contract_id = $1 AND signed_at IS NULL`,
+          [contract.id],
+        )) as { unsigned: number }[];
+        // The version guard also serialises signatures: of two racing on one version, one gets CONFLICT.
+        const updated = await updateVersioned(tx, Contract, contract.id, input.version, {
+          status: unsigned === 0 ? ContractStatus.ACTIVE : ContractStatus.AWAITING_SIGNATURES,
+        });
+        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+      },
+    });
+  },
+
+  async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
+    const viewer = actingViewer(ctx);
+    const contract = await findRow(ctx, input.id);
+    if (!contract) return notFound('contract', 'input.id');
+    const parties = await ctx.db.getRepository(ContractParty).findBy({ contractId: contract.id });
+    assertActsForOneOf(
+      viewer,
+      parties.map((party) => party.stakeholderId),
+      'a party of this contract',
+    );
+    return runMutation<Contract>(ctx, {
+      operation: 'terminateContract',
+      input,
+      run: async (tx) => {
+        if (!TERMINABLE.includes(contract.status)) {
+          return {
+            errors: [userError(UserErrorCode.BAD_USER_INPUT, `A ${contract.status} contract cannot be terminated.`, 'input.id')],
+          };
+        }
+        const reason = input.reason.trim();
+        if (!reason) return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'Say why the contract ends.', 'input.reason')] };
+        const updated = await updateVersioned(tx, Contract, contract.id, input.version, {
+          status: ContractStatus.TERMINATED,
+          terminatedAt: () => 'now()',
+          terminationReason: reason,
+        });
+        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+      },
+    });
+  },
+};

@@ -1,0 +1,99 @@
+import type { Context } from '../../graphql/context';
+import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
+import type { Node } from '../node/node.interface';
+import { nodeService } from '../node/node.service';
+import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import type { Neighbour, Path, PathStep } from './graph.resolver';
+import { RelationKind, type NeighboursArgs, type ShortestPathArgs } from './graph.inputs';
+
+/** The record behind each kind of edge (`via_id` of the view). */
+const VIA_TYPE: Record<RelationKind, GlobalIdType> = {
+  AFFILIATION: 'Affiliation',
+  PARTNERSHIP: 'Partnership',
+  CONTRACT: 'Contract',
+};
+
+/**
+ * Breadth-first layers from `from` (UNION: one row per stakeholder and depth, never per path),
+ * then one path walked back from `to`: at each step the predecessor one layer closer to `from`
+ * with the smallest id (then relation and record id), so the same graph always gives the same path.
+ */
+const SHORTEST_PATH_SQL = `
+  WITH RECURSIVE layer(node_id, depth) AS (
+      SELECT id, 0 FROM stakeholder WHERE id = $1 AND archived_at IS NULL
+    UNION
+      SELECT e.target_id, l.depth + 1
+        FROM layer l
+        JOIN stakeholder_edge e ON e.source_id = l.node_id
+        JOIN stakeholder t ON t.id = e.target_id AND t.archived_at IS NULL
+       WHERE l.depth < $3
+  ),
+  distance AS (SELECT node_id, min(depth) AS depth FROM layer GROUP BY node_id),
+  back(node_id, depth, next_id, relation, via_id) AS (
+      SELECT node_id, depth, NULL::uuid, NULL::text, NULL::uuid FROM distance WHERE node_id = $2
+    UNION ALL
+      SELECT p.node_id, p.depth, b.node_id, p.relation, p.via_id
+        FROM back b
+        CROSS JOIN LATERAL (
+          SELECT d.node_id, d.depth, e.relation, e.via_id
+            FROM stakeholder_edge e
+            JOIN distance d ON d.node_id = e.source_id AND d.depth = b.depth - 1
+           WHERE e.target_id = b.node_id
+           ORDER BY d.node_id, e.relation, e.via_id
+           LIMIT 1
+        ) p
+       WHERE b.depth > 0
+  )
+  SELECT node_id, next_id, relation, via_id FROM back ORDER BY depth`;
+
+interface PathRow {
+  node_id: string;
+  next_id: string | null;
+  relation: RelationKind | null;
+  via_id: string | null;
+}
+
+async function stakeholders(ctx: Context, ids: string[]): Promise<Stakeholder[]> {
+  return (await Promise.all(ids.map((id) => ctx.loaders.stakeholder.load(id)))) as Stakeholder[];
+}
+
+export const graphService = {
+  /** Stakeholders within `depth` hops of `stakeholder`, nearest first, then by name. */
+  async neighbours(ctx: Context, stakeholder: Stakeholder, args: NeighboursArgs): Promise<Neighbour[]> {
+    const rows = await ctx.loaders.neighbours.load({
+      stakeholderId: stakeholder.id,
+      depth: args.depth,
+      kinds: args.kinds?.length ? args.kinds : null,
+      first: args.first,
+    });
+    const found = await stakeholders(ctx, rows.map((r) => r.stakeholderId));
+    return rows.map((row, i) => ({ stakeholder: found[i], distance: row.distance }));
+  },
+
+  /** One shortest path of at most `maxDepth` steps between two stakeholders, or null. */
+  async shortestPath(ctx: Context, args: ShortestPathArgs): Promise<Path | null> {
+    const from = fromGlobalId(args.from, 'Stakeholder');
+    const to = fromGlobalId(args.to, 'Stakeholder');
+    if (!from || !to) return null;
+    const rows = (await ctx.db.query(SHORTEST_PATH_SQL, [from.id, to.id, args.maxDepth])) as PathRow[];
+    if (rows.length === 0) return null;
+    const nodes = await stakeholders(ctx, rows.map((r) => r.node_id));
+    const edges = rows.slice(0, -1) as (PathRow & { relation: RelationKind; via_id: string })[];
+    // One fetch per kind of record, not one per step.
+    const via = new Map<string, Node | null>();
+    await Promise.all(
+      Object.values(RelationKind).map(async (relation) => {
+        const ids = edges.filter((e) => e.relation === relation).map((e) => e.via_id);
+        const records = await nodeService.load(ctx, VIA_TYPE[relation], ids);
+        ids.forEach((id, i) => via.set(id, records[i]));
+      }),
+    );
+    const steps: PathStep[] = edges.map((edge, i) => ({
+      from: nodes[i],
+      to: nodes[i + 1],
+      relation: edge.relation,
+      via: via.get(edge.via_id) as Node,
+    }));
+    return { length: steps.length, stakeholders: nodes, steps };
+  },
+};

@@ -1,0 +1,165 @@
+import type { EntityManager } from 'typeorm';
+import { actingViewer, assertActsForOneOf } from '../../access/acting';
+import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { fromGlobalId } from '../../graphql/global-id';
+import { runMutation, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import { Commitment, CommitmentStatus } from '../commitment/commitment.entity';
+import { Partnership } from '../partnership/partnership.entity';
+import { Interaction, InteractionParticipant } from './interaction.entity';
+import { InteractionOrderField, type InteractionFilter, type InteractionOrder, type RecordInteractionInput } from './interaction.inputs';
+
+const SORT: Record<InteractionOrderField, SortKey & { value: (i: Interaction) => unknown }> = {
+  OCCURRED_AT: { expression: 'i.occurred_at', cast: 'timestamptz', value: (i) => i.occurredAt },
+  CREATED_AT: { expression: 'i.created_at', cast: 'timestamptz', value: (i) => i.createdAt },
+};
+
+export interface StakeholderRef {
+  globalId: string;
+  /** Input path reported when the reference is bad, e.g. `input.participantIds.1`. */
+  field: string;
+}
+
+/**
+ * Checks stakeholder references with one query: an unknown (or undecodable) id is NOT_FOUND, an
+ * archived stakeholder cannot enter new records (BAD_USER_INPUT).
+ */
+export async function checkStakeholderRefs(tx: EntityManager, refs: readonly StakeholderRef[]): Promise<UserError[]> {
+  const ids = refs.map((ref) => fromGlobalId(ref.globalId, 'Stakeholder')?.id ?? null);
+  const known = ids.filter((id): id is string => id !== null);
+  const rows: { id: string; archived: boolean }[] = known.length
+    ? await tx.query('SELECT id, archived_at IS NOT NULL AS archived FROM stakeholder WHERE id = ANY($1)', [known])
+    : [];
+  const archived = new Map(rows.map((row) => [row.id, row.archived]));
+  return refs.flatMap((ref, i) => {
+    const id = ids[i];
+    if (id === null || !archived.has(id)) return [userError(UserErrorCode.NOT_FOUND, 'No such stakeholder.', ref.field)];
+    return archived.get(id) ? [userError(UserErrorCode.BAD_USER_INPUT, 'This stakeholder is archived.', ref.field)] : [];
+  });
+}
+
+/** The partnership a new record belongs to: null when none was given, NOT_FOUND for an unknown id. */
+export async function checkPartnershipRef(tx: EntityManager, globalId: string | null | undefined): Promise<{ id: string | null } | { errors: UserError[] }> {
+  if (globalId == null) return { id: null };
+  const decoded = fromGlobalId(globalId, 'Partnership');
+  if (decoded && (await tx.getRepository(Partnership).existsBy({ id: decoded.id }))) return { id: decoded.id };
+  return { errors: [userError(UserErrorCode.NOT_FOUND, 'No such partnership.', 'input.partnershipId')] };
+}
+
+/** Database id of a stakeholder global ID; null when absent or not one. */
+const stakeholderId = (globalId: string | null | undefined): string | null =>
+  globalId == null ? null : (fromGlobalId(globalId, 'Stakeholder')?.id ?? null);
+
+/** Free text as stored: trimmed, and null when blank. */
+const trimmed = (text: string | null | undefined): string | null => text?.trim() || null;
+
+export const interactionService = {
+  async find(ctx: Context, globalId: string): Promise<Interaction | null> {
+    const decoded = fromGlobalId(globalId, 'Interaction');
+    return decoded ? ctx.loaders.interaction.load(decoded.id) : null;
+  },
+
+  async list(ctx: Context, page: PageArgs, filter?: InteractionFilter | null, order?: InteractionOrder | null): Promise<Page<Interaction>> {
+    const qb = ctx.db.getRepository(Interaction).createQueryBuilder('i');
+    if (filter?.kinds?.length) qb.andWhere('i.kind = ANY(:kinds)', { kinds: filter.kinds });
+    // An id that does not decode matches nothing, like an unknown one.
+    if (filter?.participantId != null) {
+      const participant = fromGlobalId(filter.participantId, 'Stakeholder');
+      qb.andWhere('EXISTS (SELECT 1 FROM interaction_participant ip WHERE ip.interaction_id = i.id AND ip.stakeholder_id = :participantId)', {
+        participantId: participant?.id ?? null,
+      });
+    }
+    if (filter?.partnershipId != null) {
+      qb.andWhere('i.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
+    }
+    if (filter?.recordedByOrgId != null) {
+      qb.andWhere('i.recorded_by_org_id = :recordedByOrgId', { recordedByOrgId: fromGlobalId(filter.recordedByOrgId, 'Stakeholder')?.id ?? null });
+    }
+    if (filter?.from) qb.andWhere('i.occurred_at >= :from', { from: filter.from });
+    if (filter?.to) qb.andWhere('i.occurred_at < :to', { to: filter.to });
+    const sort = SORT[order?.field ?? InteractionOrderField.OCCURRED_AT];
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC, sort.value);
+  },
+
+  /** Records the interaction, its participants and its follow-up commitments: all or nothing. */
+  async record(ctx: Context, input: RecordInteractionInput): Promise<PayloadShape<Interaction>> {
+    const viewer = actingViewer(ctx);
+    assertActsForOneOf(viewer, input.participantIds.map(stakeholderId), 'a participating organisation');
+    return runMutation<Interaction>(ctx, {
+      operation: 'recordInteraction',
+      input,
+      replay: (tx, ids) => tx.getRepository(Interaction).findOneBy({ id: ids.interaction }),
+      run: async (tx) => {
+        const errors: UserError[] = [];
+        const participantIds = input.participantIds.map(stakeholderId);
+        const decoded = participantIds.filter((id) => id !== null);
+        if (new Set(decoded).size !== decoded.length) {
+          errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder takes part only once.', 'input.participantIds'));
+        }
+        input.followUps.forEach((followUp, i) => {
+          if (!followUp.title.trim()) errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A follow-up needs a title.', `input.followUps.${i}.title`));
+          const beneficiary = stakeholderId(followUp.beneficiaryId);
+          if (beneficiary !== null && beneficiary === stakeholderId(followUp.committerId)) {
+            errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot commit to itself.', `input.followUps.${i}.beneficiaryId`));
+          }
+        });
+        const refs: StakeholderRef[] = [
+          ...input.participantIds.map((globalId, i) => ({ globalId, field: `input.participantIds.${i}` })),
+          ...input.followUps.flatMap((followUp, i) => [
+            { globalId: followUp.committerId, field: `input.followUps.${i}.committerId` },
+            ...(followUp.beneficiaryId != null ? [{ globalId: followUp.beneficiaryId, field: `input.followUps.${i}.beneficiaryId` }] : []),
+          ]),
+        ];
+        errors.push(...(await checkStakeholderRefs(tx, refs)));
+        const partnership = await checkPartnershipRef(tx, input.partnershipId);
+        if ('errors' in partnership) errors.push(...partnership.errors);
+        if (errors.length || 'errors' in partnership) return { errors };
+
+        const inserted = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(Interaction)
+          .values({
+            kind: input.kind,
+            occurredAt: input.occurredAt,
+            durationMinutes: input.durationMinutes ?? null,
+            partnershipId: partnership.id,
+            summary: trimmed(input.summary),
+            notes: trimmed(input.notes),
+            recordedByUser: viewer.userId,
+            recordedByOrgId: viewer.orgId,
+          })
+          .returning('id')
+          .execute();
+        const id = (inserted.raw as { id: string }[])[0].id;
+        // Every id was checked above, so none is null from here on.
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(InteractionParticipant)
+          .values(participantIds.map((participant) => ({ interactionId: id, stakeholderId: participant as string })))
+          .execute();
+        if (input.followUps.length) {
+          await tx
+            .createQueryBuilder()
+            .insert()
+            .into(Commitment)
+            .values(
+              input.followUps.map((followUp) => ({
+                title: followUp.title.trim(),
+                committerId: stakeholderId(followUp.committerId) as string,
+                beneficiaryId: stakeholderId(followUp.beneficiaryId),
+                dueDate: followUp.dueDate ?? null,
+                status: CommitmentStatus.OPEN,
+                partnershipId: partnership.id,
+                interactionId: id,
+              })),
+            )
+            .execute();
+        }
+        const record = await tx.getRepository(Interaction).findOneByOrFail({ id });
+        return { record, ids: { interaction: id } };
+      },
+    });
+  },
+};

@@ -1,0 +1,8 @@
+import { readsRecords } from '../../access/rules';
+
+export const nodeRules = {
+  Query: {
+    node: readsRecords,
+    nodes: readsRecords,
+  },
+};

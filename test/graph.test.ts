@@ -1,0 +1,253 @@
+import { Role } from '../src/access/viewer';
+import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
+import { ContractStatus } from '../src/modules/contract/contract.entity';
+import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
+import { aid, dayFromToday, makeAffiliation } from './support/affiliation.factories';
+import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
+import { ctid, makeContract } from './support/contract.factories';
+import { gid, makeStakeholder } from './support/factories';
+import { makePartnership, pid } from './support/partnership.factories';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const make = (kind: StakeholderKind, name: string, fields: Partial<Stakeholder> = {}) =>
+  makeStakeholder(app.db, kind, kind === StakeholderKind.PATIENT ? { pseudonym: name, ...fields } : { name, ...fields });
+
+const NEIGHBOURS = `
+  query ($id: ID!, $depth: Int, $kinds: [StakeholderKind!], $first: Int) {
+    stakeholder(id: $id) { neighbours(depth: $depth, kinds: $kinds, first: $first) { distance stakeholder { id name kind } } }
+  }`;
+const PATH = `
+  query ($from: ID!, $to: ID!, $maxDepth: Int) {
+    shortestPath(from: $from, to: $to, maxDepth: $maxDepth) {
+      length
+      stakeholders { id }
+      steps { relation from { id } to { id } via { __typename id } }
+    }
+  }`;
+interface PathOut {
+  shortestPath: {
+    length: number;
+    stakeholders: { id: string }[];
+    steps: { relation: string; from: { id: string }; to: { id: string }; via: { __typename: string; id: string } }[];
+  } | null;
+}
+
+/**
+ * The world (names sort in this order in any collation):
+ *
+ *   Alpha ─affiliation─ Pony Org ─affiliation─ Quill (patient)
+ *     └──partnership X── Beta Pharma ──contract K── Rho Lab ─affiliation─ Sigma HTA
+ *
+ * and links that must not be walked: an ended affiliation (Ended Co), a member who left
+ * (Left Co), a terminated contract (Term Co), and an archived stakeholder (Zed, archived) that
+ * alone leads to Wye.
+ */
+describe('the alliance graph', () => {
+  let alpha: Stakeholder;
+  let pony: Stakeholder;
+  let quill: Stakeholder;
+  let beta: Stakeholder;
+  let rho: Stakeholder;
+  let sigma: Stakeholder;
+  let ended: Stakeholder;
+  let left: Stakeholder;
+  let term: Stakeholder;
+  let wye: Stakeholder;
+  let partnershipX: { id: string };
+  let contractK: { id: string };
+  let rhoSigma: { id: string };
+
+  beforeAll(async () => {
+    alpha = await make(StakeholderKind.COMPANY, 'Alpha');
+    pony = await make(StakeholderKind.PATIENT_ORGANISATION, 'Pony Org');
+    quill = await make(StakeholderKind.PATIENT, 'Quill');
+    beta = await make(StakeholderKind.COMPANY, 'Beta Pharma');
+    rho = await make(StakeholderKind.RESEARCH_ORGANISATION, 'Rho Lab');
+    sigma = await make(StakeholderKind.HTA_BODY, 'Sigma HTA');
+    ended = await make(StakeholderKind.COMPANY, 'Ended Co');
+    left = await make(StakeholderKind.COMPANY, 'Left Co');
+    term = await make(StakeholderKind.COMPANY, 'Term Co');
+    const zed = await make(StakeholderKind.COMPANY, 'Zed', { archivedAt: new Date() });
+    wye = await make(StakeholderKind.COMPANY, 'Wye');
+
+    await makeAffiliation(app.db, alpha, pony, { kind: AffiliationKind.FUNDED_BY });
+    await makeAffiliation(app.db, quill, pony, { kind: AffiliationKind.MEMBER_OF });
+    partnershipX = (await makePartnership(app.db, [{ stakeholder: alpha }, { stakeholder: beta }])).partnership;
+    contractK = await makeContract(app.db, [{ stakeholder: beta }, { stakeholder: rho }]);
+    rhoSigma = await makeAffiliation(app.db, rho, sigma, { kind: AffiliationKind.ADVISES, until: dayFromToday(0) });
+
+    await makeAffiliation(app.db, alpha, ended, { since: '2019-01-01', until: dayFromToday(-1) });
+    await makePartnership(app.db, [
+      { stakeholder: left, joinedAt: '2020-01-01' },
+      { stakeholder: alpha, joinedAt: '2020-01-01', leftAt: '2021-01-01' },
+    ]);
+    await makeContract(app.db, [{ stakeholder: alpha }, { stakeholder: term }], { status: ContractStatus.TERMINATED });
+    await makeAffiliation(app.db, alpha, zed);
+    await makeAffiliation(app.db, zed, wye);
+  });
+
+  const neighbours = async (s: Stakeholder, vars: Record<string, unknown> = {}) =>
+    dataOf<{ stakeholder: { neighbours: { distance: number; stakeholder: { id: string; name: string; kind: string } }[] } }>(
+      await app.run(NEIGHBOURS, { id: gid(s), ...vars }, viewerOf(Role.PARTNER, { orgId: alpha.id })),
+    ).stakeholder.neighbours.map((n) => [n.stakeholder.name, n.distance]);
+  const path = async (from: string, to: string, maxDepth?: number) =>
+    dataOf<PathOut>(await app.run(PATH, { from, to, ...(maxDepth ? { maxDepth } : {}) }, viewerOf(Role.PARTNER, { orgId: alpha.id }))).shortestPath;
+
+  describe('Stakeholder.neighbours', () => {
+    it('finds the stakeholders one hop away by default, by distance then name', async () => {
+      expect(await neighbours(alpha)).toEqual([
+        ['Beta Pharma', 1],
+        ['Pony Org', 1],
+      ]);
+    });
+
+    it('widens with depth, never listing the stakeholder itself', async () => {
+      expect(await neighbours(alpha, { depth: 2 })).toEqual([
+        ['Beta Pharma', 1],
+        ['Pony Org', 1],
+        ['Quill', 2],
+        ['Rho Lab', 2],
+      ]);
+      expect(await neighbours(alpha, { depth: 3 })).toEqual([
+        ['Beta Pharma', 1],
+        ['Pony Org', 1],
+        ['Quill', 2],
+        ['Rho Lab', 2],
+        ['Sigma HTA', 3],
+      ]);
+      expect(await neighbours(quill, { depth: 3 })).toEqual([
+        ['Pony Org', 1],
+        ['Alpha', 2],
+        ['Beta Pharma', 3],
+      ]);
+    });
+
+    it('keeps only the asked kinds, walking through the others, and at most `first`', async () => {
+      expect(await neighbours(alpha, { depth: 3, kinds: ['HTA_BODY', 'PATIENT'] })).toEqual([
+        ['Quill', 2],
+        ['Sigma HTA', 3],
+      ]);
+      expect(await neighbours(alpha, { depth: 3, first: 3 })).toEqual([
+        ['Beta Pharma', 1],
+        ['Pony Org', 1],
+        ['Quill', 2],
+      ]);
+    });
+
+    it('does not walk ended affiliations, former members, terminated contracts or archived stakeholders', async () => {
+      const names = (await neighbours(alpha, { depth: 3 })).map(([name]) => name);
+      for (const gone of [ended, left, term, wye]) expect(names).not.toContain(gone.name);
+      expect(names).not.toContain('Zed');
+      expect(await neighbours(ended, { depth: 3 })).toEqual([]);
+      expect(await neighbours(left, { depth: 3 })).toEqual([]);
+    });
+
+    it('refuses a depth outside 1..3 and a page over 100', async () => {
+      for (const vars of [{ depth: 0 }, { depth: 4 }, { first: 0 }, { first: 101 }]) {
+        expect(errorCodes(await app.run(NEIGHBOURS, { id: gid(alpha), ...vars }, admin()))).toEqual(['BAD_USER_INPUT']);
+      }
+    });
+  });
+
+  describe('shortestPath', () => {
+    it('returns the steps with the record behind each one', async () => {
+      expect(await path(gid(alpha), gid(sigma))).toEqual({
+        length: 3,
+        stakeholders: [alpha, beta, rho, sigma].map((s) => ({ id: gid(s) })),
+        steps: [
+          { relation: 'PARTNERSHIP', from: { id: gid(alpha) }, to: { id: gid(beta) }, via: { __typename: 'Partnership', id: pid(partnershipX) } },
+          { relation: 'CONTRACT', from: { id: gid(beta) }, to: { id: gid(rho) }, via: { __typename: 'Contract', id: ctid(contractK) } },
+          { relation: 'AFFILIATION', from: { id: gid(rho) }, to: { id: gid(sigma) }, via: { __typename: 'Affiliation', id: aid(rhoSigma) } },
+        ],
+      });
+    });
+
+    it('walks affiliations against their direction too', async () => {
+      expect(await path(gid(quill), gid(alpha))).toMatchObject({
+        length: 2,
+        stakeholders: [quill, pony, alpha].map((s) => ({ id: gid(s) })),
+        steps: [{ relation: 'AFFILIATION' }, { relation: 'AFFILIATION' }],
+      });
+    });
+
+    it('is a path of length 0 from a stakeholder to itself', async () => {
+      expect(await path(gid(alpha), gid(alpha))).toEqual({ length: 0, stakeholders: [{ id: gid(alpha) }], steps: [] });
+    });
+
+    it('is null when no path is within maxDepth', async () => {
+      expect(await path(gid(alpha), gid(sigma), 2)).toBeNull();
+      expect((await path(gid(quill), gid(sigma), 5))?.length).toBe(5);
+      expect(await path(gid(quill), gid(sigma), 4)).toBeNull();
+    });
+
+    it('is null across ended, left, terminated and archived links, and for ids that are not stakeholders', async () => {
+      for (const gone of [ended, left, term, wye]) expect(await path(gid(alpha), gid(gone), 6)).toBeNull();
+      expect(await path(gid(alpha), 'nonsense')).toBeNull();
+      expect(await path(pid(partnershipX), gid(beta))).toBeNull();
+      expect(await path(gid(alpha), gid({ id: '00000000-0000-0000-0000-000000000000' }))).toBeNull();
+    });
+
+    it('refuses a maxDepth outside 1..6', async () => {
+      for (const maxDepth of [0, 7]) {
+        expect(errorCodes(await app.run(PATH, { from: gid(alpha), to: gid(beta), maxDepth }, admin()))).toEqual(['BAD_USER_INPUT']);
+      }
+    });
+
+    it('is refused to an analyst', async () => {
+      expect(errorCodes(await app.run(PATH, { from: gid(alpha), to: gid(beta) }, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);
+    });
+  });
+});
+
+describe('shortestPath between equally short paths', () => {
+  it('always goes through the stakeholder with the smallest id', async () => {
+    const start = await make(StakeholderKind.COMPANY, 'Start');
+    const end = await make(StakeholderKind.COMPANY, 'End');
+    const middles = [await make(StakeholderKind.COMPANY, 'Mid one'), await make(StakeholderKind.COMPANY, 'Mid two'), await make(StakeholderKind.COMPANY, 'Mid three')];
+    for (const m of middles) {
+      await makeAffiliation(app.db, start, m);
+      await makeAffiliation(app.db, m, end);
+    }
+    const smallest = [...middles].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+    for (let i = 0; i < 3; i += 1) {
+      const found = dataOf<PathOut>(await app.run(PATH, { from: gid(start), to: gid(end) }, admin())).shortestPath;
+      expect(found?.stakeholders).toEqual([start, smallest, end].map((s) => ({ id: gid(s) })));
+    }
+  });
+});
+
+describe('neighbours of a list of stakeholders', () => {
+  it('costs the same number of statements for 2 or 6 stakeholders', async () => {
+    const query = `
+      query ($tag: String!) {
+        stakeholders(first: 50, filter: { tags: [$tag] }) { nodes { name neighbours(depth: 2) { distance stakeholder { name } } } }
+      }`;
+    const world = async (tag: string, size: number) => {
+      for (let i = 0; i < size; i += 1) {
+        const s = await make(StakeholderKind.COMPANY, `${tag} ${i}`, { tags: [tag] });
+        const near = await make(StakeholderKind.PATIENT_ORGANISATION, `${tag} near ${i}`);
+        const far = await make(StakeholderKind.RESEARCH_ORGANISATION, `${tag} far ${i}`);
+        await makeAffiliation(app.db, s, near);
+        await makeContract(app.db, [{ stakeholder: near }, { stakeholder: far }]);
+      }
+    };
+    await world('graph-two', 2);
+    await world('graph-six', 6);
+    type Out = { stakeholders: { nodes: { name: string; neighbours: { distance: number; stakeholder: { name: string } }[] }[] } };
+    const two = await app.runCounted<Out>(query, { tag: 'graph-two' }, admin());
+    const six = await app.runCounted<Out>(query, { tag: 'graph-six' }, admin());
+    expect(dataOf(six.result).stakeholders.nodes).toHaveLength(6);
+    expect(dataOf(six.result).stakeholders.nodes[5].neighbours).toEqual([
+      { distance: 1, stakeholder: { name: 'graph-six near 5' } },
+      { distance: 2, stakeholder: { name: 'graph-six far 5' } },
+    ]);
+    // The page, one recursive query for every stakeholder's neighbours, and the neighbours themselves.
+    expect(two.statements.length).toBe(3);
+    expect(six.statements.length).toBe(two.statements.length);
+  });
+});
