@@ -58,6 +58,7 @@ export class CreateAllianceGraph1795787257061 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "contract_kind_idx" ON "contract"  ("kind") `);
         await queryRunner.query(`CREATE INDEX "contract_status_idx" ON "contract"  ("status") `);
         await queryRunner.query(`CREATE INDEX "contract_effective_idx" ON "contract"  ("effective_from", "id") `);
+        await queryRunner.query(`CREATE INDEX "contract_effective_to_idx" ON "contract"  ("effective_to") `);
         await queryRunner.query(`CREATE INDEX "contract_created_idx" ON "contract"  ("created_at", "id") `);
         await queryRunner.query(`CREATE INDEX "contract_partnership_idx" ON "contract"  ("partnership_id") `);
         await queryRunner.query(`CREATE TABLE "contract_party" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "contract_id" uuid NOT NULL, "stakeholder_id" uuid NOT NULL, "role" text NOT NULL, "signed_at" TIMESTAMP(3) WITH TIME ZONE, CONSTRAINT "contract_party_role_check" CHECK (role IN ('SPONSOR', 'RECIPIENT', 'SERVICE_PROVIDER', 'PARTNER')), CONSTRAINT "PK_419f47c25da63244c2e9c05b305" PRIMARY KEY ("id"))`);
@@ -138,6 +139,7 @@ export class CreateAllianceGraph1795787257061 implements MigrationInterface {
         await queryRunner.query(`DROP TABLE "contract_party"`);
         await queryRunner.query(`DROP INDEX "public"."contract_partnership_idx"`);
         await queryRunner.query(`DROP INDEX "public"."contract_created_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."contract_effective_to_idx"`);
         await queryRunner.query(`DROP INDEX "public"."contract_effective_idx"`);
         await queryRunner.query(`DROP INDEX "public"."contract_status_idx"`);
         await queryRunner.query(`DROP INDEX "public"."contract_kind_idx"`);

@@ -16,7 +16,8 @@ describe('schema', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || isIntrospectionType(type)) continue;
       const rules = tree[type.name];
-      const typeWide = rules !== undefined && typeof rules === 'object' && rules !== null && 'resolve' in rules;
+      const typeWide =
+        rules !== undefined && typeof rules === 'object' && rules !== null && ('resolve' in rules || '*' in rules);
       for (const field of Object.keys((type as GraphQLObjectType).getFields())) {
         if (!typeWide && !(rules && (rules as Record<string, unknown>)[field])) missing.push(`${type.name}.${field}`);
       }
@@ -34,7 +35,7 @@ describe('schema', () => {
         continue;
       }
       if (rules && typeof rules === 'object' && !('resolve' in rules)) {
-        for (const field of Object.keys(rules)) if (!type.getFields()[field]) stale.push(`${typeName}.${field}`);
+        for (const field of Object.keys(rules)) if (field !== '*' && !type.getFields()[field]) stale.push(`${typeName}.${field}`);
       }
     }
     expect(stale).toEqual([]);

@@ -287,6 +287,19 @@ describe('stakeholders(...)', () => {
     expect(errorCodes(await app.run(LIST, { first: 101 }, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, { first: 0 }, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, { after: 'garbage' }, admin()))).toEqual(['BAD_USER_INPUT']);
+    // An explicit null for a defaulted non-null argument is the client's mistake, not an internal error.
+    expect(errorCodes(await app.run('{ stakeholders(first: null) { totalCount } }', {}, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, {}, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);
+  });
+
+  it("lets an analyst see its own organisation's profile but not walk its relationships", async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.RESEARCH_ORGANISATION, { name: 'Stats Institute' });
+    const analyst = viewerOf(Role.ANALYST, { orgId: org.id });
+    const profile = dataOf<{ viewer: { organisation: { name: string } } }>(await app.run('{ viewer { organisation { name } } }', {}, analyst));
+    expect(profile.viewer.organisation.name).toBe('Stats Institute');
+    for (const field of ['affiliations { kind }', 'partnerships { title }', 'memberships { role }', 'commitments { title }', 'contracts { title }', 'interactions { kind }', 'neighbours { distance }']) {
+      const result = await app.run(`{ viewer { organisation { name ${field} } } }`, {}, analyst);
+      expect(errorCodes(result)).toEqual(['FORBIDDEN']);
+    }
   });
 });

@@ -33,7 +33,8 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     logger: new SqlObserver(settings.logSql ?? false),
     poolSize: settings.poolSize ?? 10,
     applicationName: settings.applicationName ?? 'alliance-graph',
-    extra: { connectionTimeoutMillis: 10_000 },
+    // Every session in UTC, so CURRENT_DATE in SQL and "today" in code agree.
+    extra: { connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC' },
   };
 }
 

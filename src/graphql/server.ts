@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { ErrorCode } from './errors';
 import { buildAppSchema } from './schema';
@@ -33,6 +33,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (APOLLO_CODES[code]) {
     return { message: formatted.message, locations: formatted.locations, extensions: { code: APOLLO_CODES[code] } };
+  }
+  // graphql-js's own errors during execution (e.g. an explicit null for a non-null argument)
+  // carry no code and wrap no exception: they describe the request, so they are safe to show.
+  if (error instanceof GraphQLError && !error.originalError && !code) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   console.error('[graphql] unexpected error', error);
   return {

@@ -1,6 +1,8 @@
+import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
 import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
 
 export const affiliationRules = {
+  ...onEveryStakeholderType({ affiliations: readsRecords }),
   Query: {
     affiliation: readsRecords,
     affiliations: readsRecords,

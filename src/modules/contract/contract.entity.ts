@@ -67,6 +67,7 @@ registerEnumType(ContractPartyRole, {
 @Index('contract_partnership_idx', ['partnershipId'])
 @Index('contract_created_idx', ['createdAt', 'id'])
 @Index('contract_effective_idx', ['effectiveFrom', 'id'])
+@Index('contract_effective_to_idx', ['effectiveTo'])
 @Index('contract_status_idx', ['status'])
 @Index('contract_kind_idx', ['kind'])
 export class Contract {

@@ -1,7 +1,9 @@
+import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
 import { hasRole, isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
 import { Role } from '../../access/viewer';
 
 export const contractRules = {
+  ...onEveryStakeholderType({ contracts: readsRecords }),
   Query: {
     contract: readsRecords,
     contracts: readsRecords,

@@ -1,6 +1,8 @@
+import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
 import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const graphRules = {
+  ...onEveryStakeholderType({ neighbours: readsRecords }),
   Query: {
     shortestPath: readsRecords,
   },

@@ -1,6 +1,8 @@
+import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
 import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
 
 export const interactionRules = {
+  ...onEveryStakeholderType({ interactions: readsRecords }),
   Query: {
     interaction: readsRecords,
     interactions: readsRecords,

@@ -1,6 +1,8 @@
+import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
 import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
 
 export const partnershipRules = {
+  ...onEveryStakeholderType({ partnerships: readsRecords, memberships: readsRecords }),
   Query: {
     partnership: readsRecords,
     partnerships: readsRecords,
