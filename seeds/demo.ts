@@ -365,9 +365,8 @@ interface PartnershipMeta {
   created: number;
   lead: Node;
   members: Member[];
-  /** Distinct member stakeholders, their organisations, and who is still a member (derived once). */
+  /** Distinct member stakeholders and who is still a member (derived once). */
   nodes?: Node[];
-  orgs?: Node[];
   current?: Node[];
 }
 
@@ -509,10 +508,18 @@ class DemoBuilder {
     return this.rnd.pick(THERAPEUTIC_AREAS.find((a) => a.area === area)?.conditions ?? ['cystic fibrosis']);
   }
 
-  /** A timestamp on a working day, office hours (UTC), never after the anchor. */
-  private workingTime(day: number, anyMinute = false): number {
+  /**
+   * A timestamp in office hours (UTC) of a working day near `day`, within [lo, hi] days when
+   * that window has one, never after the anchor.
+   */
+  private workingTime(day: number, anyMinute = false, lo = -Infinity, hi = -1): number {
     const dow = new Date(at(day)).getUTCDay();
-    const d = dow === 0 ? day - 2 : dow === 6 ? day - 1 : day;
+    let d = day;
+    if (dow === 0 || dow === 6) {
+      const monday = day + (dow === 0 ? 1 : 2);
+      const friday = day - (dow === 0 ? 2 : 1);
+      d = monday <= hi ? monday : friday >= lo ? friday : day;
+    }
     const minute = anyMinute ? this.rnd.int(7 * 60, 21 * 60) : this.rnd.int(30, 70) * 15;
     return Math.min(at(d, minute), ANCHOR - MINUTE);
   }
@@ -875,7 +882,6 @@ class DemoBuilder {
       : meta.status === PartnershipStatus.SUSPENDED ? at(this.rnd.int(Math.max(meta.start ?? -60, -200), 0), 11 * 60)
       : created + this.rnd.int(0, 30) * DAY;
     meta.nodes = [...new Set(meta.members.map((m) => m.node))];
-    meta.orgs = meta.nodes.filter((n) => n.kind !== StakeholderKind.PATIENT);
     meta.current = [...new Set(meta.members.filter((m) => m.left === null).map((m) => m.node))];
     this.partnerships.push(meta);
     this.data.partnership.push({
@@ -1037,17 +1043,18 @@ class DemoBuilder {
     const base = status === PartnershipStatus.PROPOSED ? created : (start ?? created);
     const limit = Math.min(0, end ?? 0);
     const members: Member[] = [];
+    let current = chosen.size; // a partnership keeps at least two current members
     for (const [node, role] of chosen.values()) {
       const joined = role === MemberRole.LEAD ? base : Math.min(base + this.rnd.int(0, 45), limit);
       let left: number | null = null;
-      if (status !== PartnershipStatus.PROPOSED && role !== MemberRole.LEAD && joined <= limit - 30 && this.rnd.chance(0.1)) {
+      if (status !== PartnershipStatus.PROPOSED && role !== MemberRole.LEAD && current > 2 && joined <= limit - 30 && this.rnd.chance(0.1)) {
         left = this.rnd.int(joined + 30, limit);
       }
       members.push({ node, role, joined, left });
+      if (left === null) continue;
       // Some who left came back: a new current membership next to the historical one.
-      if (left !== null && left <= limit - 30 && this.rnd.chance(0.25)) {
-        members.push({ node, role, joined: this.rnd.int(left + 15, limit), left: null });
-      }
+      if (left <= limit - 30 && this.rnd.chance(0.25)) members.push({ node, role, joined: this.rnd.int(left + 15, limit), left: null });
+      else current--;
     }
 
     const code = this.productCode(lead.kind === StakeholderKind.COMPANY ? lead : this.companyFor(area));
@@ -1189,11 +1196,16 @@ class DemoBuilder {
         const to = Math.min(p.end ?? -1, -1);
         if (to > from) [partnership, lo, hi] = [p, from, to];
       }
+      const day = this.rnd.int(lo, hi);
+      const occurredMs = this.workingTime(day, kind === InteractionKind.EMAIL, lo, hi);
+      const occurredDay = Math.floor((occurredMs - ANCHOR) / DAY);
       let recorder: Node;
       let participants: Node[];
       if (partnership) {
-        const pool = partnership.nodes ?? [];
-        recorder = this.rnd.chance(0.5) ? partnership.lead : this.rnd.pick(partnership.orgs ?? [partnership.lead]);
+        // Only who was a member on that day takes part (the lead always is).
+        const pool = [...new Set(partnership.members.filter((m) => m.joined <= occurredDay && (m.left === null || m.left >= occurredDay)).map((m) => m.node))];
+        const orgs = pool.filter((m) => m.kind !== StakeholderKind.PATIENT);
+        recorder = this.rnd.chance(0.5) || orgs.length === 0 ? partnership.lead : this.rnd.pick(orgs);
         participants = [recorder, ...this.rnd.sample(pool.filter((m) => m !== recorder), count - 1)];
         if (participants.length < count && this.rnd.chance(0.5)) participants.push(this.counterpart(recorder, kind));
       } else {
@@ -1205,12 +1217,15 @@ class DemoBuilder {
         }
       }
       participants = [...new Set(participants)];
-      const day = this.rnd.int(lo, hi);
+      while (participants.length < 2) {
+        const other = this.counterpart(recorder, kind);
+        if (!participants.includes(other)) participants.push(other);
+      }
       const area = partnership?.area ?? (recorder.areas.length ? this.rnd.pick(recorder.areas) : this.rnd.pick(AREAS));
       const condition = partnership?.condition ?? (recorder.conditions.length ? this.rnd.pick(recorder.conditions) : this.conditionIn(area));
       const topic = this.rnd.pick(TOPICS);
       const meta: InteractionMeta = {
-        id: id.row('interaction', j + 1), day, occurredMs: this.workingTime(day, kind === InteractionKind.EMAIL),
+        id: id.row('interaction', j + 1), day: occurredDay, occurredMs,
         partnership, participants, topic,
       };
       this.pushInteraction(meta, kind, recorder, this.rnd.chance(0.97) ? this.summary(kind, topic, condition, area) : null, this.notes());
@@ -1287,7 +1302,7 @@ class DemoBuilder {
       let topic = this.rnd.pick(TOPICS);
       const interaction = this.rnd.chance(0.35) ? this.rnd.pick(this.interactions) : null;
       const candidate = !interaction && this.rnd.chance(0.8) ? this.rnd.pick(this.partnerships) : null;
-      const partnership = candidate && candidate.created <= -minAge ? candidate : null;
+      const partnership = candidate && candidate.created < -minAge ? candidate : null;
       if (interaction && interaction.day <= -minAge - 2) {
         interactionId = interaction.id;
         partnershipId = interaction.partnership?.id ?? null;
@@ -1306,14 +1321,13 @@ class DemoBuilder {
           committer = orgs.length && this.rnd.chance(0.8) ? this.rnd.pick(orgs) : this.rnd.pick(current);
           const others = current.filter((m) => m !== committer);
           if (others.length && this.rnd.chance(0.6)) beneficiary = this.rnd.pick(others);
-          const from = Math.max(partnership.created, -700);
-          createdDay = this.rnd.int(Math.min(from, -minAge), -minAge);
+          createdDay = this.rnd.int(Math.max(partnership.created + 1, -700), -minAge);
         } else {
           committer = this.org(this.rnd.pick([StakeholderKind.COMPANY, StakeholderKind.PATIENT_ORGANISATION, StakeholderKind.RESEARCH_ORGANISATION]));
           if (this.rnd.chance(0.5)) beneficiary = this.counterpart(committer, InteractionKind.MEETING);
           createdDay = this.rnd.int(-700, -minAge);
         }
-        createdMs = this.workingTime(createdDay);
+        createdMs = this.workingTime(createdDay, false, partnership ? partnership.created + 1 : -Infinity);
       }
       if (beneficiary === committer) beneficiary = null;
 

@@ -1,25 +1,49 @@
 import DataLoader from 'dataloader';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
-/** Loader of records by id: one `= ANY($1)` query per batch, results in key order, null for a missing key. */
-export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    const rows = await fetch(ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+/** `rows` in the order of `ids`, null for an id without a row. */
+export function inIdOrder<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
 }
 
-/** Loader of the rows that belong to each key (one-to-many): one query per batch, [] for a key with none. */
-export function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
-  return new DataLoader(async (keys) => {
-    const rows = await fetch(keys);
-    const groups = new Map<string, T[]>();
-    for (const row of rows) {
-      const key = keyOf(row);
+/** `rows` grouped under each key they belong to, in the order of `keys` ([] for a key with none; a null key is skipped). */
+function inKeyGroups<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => string | null | readonly (string | null)[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    for (const key of [keysOf(row)].flat()) {
+      if (key === null) continue;
       const group = groups.get(key);
       if (group) group.push(row);
       else groups.set(key, [row]);
     }
-    return keys.map((key) => groups.get(key) ?? []);
-  });
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/** Loader of records by id: one `= ANY($1)` query per batch, results in key order, null for a missing key. */
+export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => inIdOrder(ids, await fetch(ids)));
+}
+
+/**
+ * Loader of the rows that belong to each key (one-to-many): one query per batch, [] for a key with none.
+ * `keyOf` gives a row's key, or its keys when a row belongs to several (e.g. both ends of a link).
+ */
+export function groupLoader<T>(
+  fetch: (keys: readonly string[]) => Promise<T[]>,
+  keyOf: (row: T) => string | null | readonly (string | null)[],
+): DataLoader<string, T[]> {
+  return new DataLoader(async (keys) => inKeyGroups(keys, await fetch(keys), keyOf));
+}
+
+/**
+ * Runs `qb`, which selects the key each row answers as `key`, and groups its entities per key in
+ * `keys` order ([] for a key without rows). For many-to-many lists: TypeORM returns an entity that
+ * answers several keys once, the raw rows keep every pairing.
+ */
+export async function entitiesByKey<T extends ObjectLiteral & { id: string }>(qb: SelectQueryBuilder<T>, keys: readonly string[]): Promise<T[][]> {
+  const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
+  const byId = new Map(entities.map((entity) => [entity.id, entity]));
+  return inKeyGroups(keys, raw, (row) => String(row.key)).map((group) => group.map((row) => byId.get(row[`${qb.alias}_id`] as string) as T));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Context } from '../graphql/context';
+import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 
 export enum UserErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -32,6 +33,23 @@ export const userError = (code: UserErrorCode, message: string, field: string | 
   message,
   field,
 });
+
+export const notFound = (what: string, field: string): UserError => userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field);
+
+/** A userError for a stale `version`: the record moved since the client read it. */
+export const staleVersion = (version: number): UserError =>
+  userError(UserErrorCode.CONFLICT, `The record changed since version ${version}; read it again and retry.`, 'input.version');
+
+/** The row a global ID names; null when there is none, and for an id that does not decode or is of another type. */
+export async function findByGlobalId<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<E>,
+  type: GlobalIdType,
+  globalId: string,
+): Promise<E | null> {
+  const decoded = fromGlobalId(globalId, type);
+  return decoded ? manager.getRepository(entity).findOneBy({ id: decoded.id } as never) : null;
+}
 
 /** `{ <fieldName>: T, userErrors }`: the payload every mutation returns. */
 export function Payload<T extends object>(nodeType: ClassType<T>, fieldName: string, name: string) {
@@ -139,7 +157,7 @@ export async function updateVersioned<E extends ObjectLiteral>(
   id: string,
   version: number,
   set: Record<string, unknown>,
-): Promise<{ row: E } | { errors: UserError[] }> {
+): Promise<Outcome<E>> {
   const result = await tx
     .createQueryBuilder()
     .update(entity)
@@ -148,13 +166,7 @@ export async function updateVersioned<E extends ObjectLiteral>(
     .execute();
   if (!result.affected) {
     const exists = await tx.getRepository(entity).exists({ where: { id } as never });
-    return {
-      errors: [
-        exists
-          ? userError(UserErrorCode.CONFLICT, `The record changed since version ${version}; read it again and retry.`, 'input.version')
-          : userError(UserErrorCode.NOT_FOUND, 'No such record.', 'input.id'),
-      ],
-    };
+    return { errors: [exists ? staleVersion(version) : notFound('record', 'input.id')] };
   }
-  return { row: await tx.getRepository(entity).findOneByOrFail({ id } as never) };
+  return { record: await tx.getRepository(entity).findOneByOrFail({ id } as never), ids: {} };
 }

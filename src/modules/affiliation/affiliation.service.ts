@@ -1,10 +1,10 @@
-import type { EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf } from '../../access/acting';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
-import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { findByGlobalId, notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Affiliation, type AffiliationKind } from './affiliation.entity';
 import {
   AffiliationDirection,
@@ -31,16 +31,6 @@ const SORT: Record<AffiliationOrderField, SortKey & { value: (a: Affiliation) =>
     value: (a) => a.since ?? a.createdAt.toISOString().slice(0, 10),
   },
 };
-
-const notFound = (what: string, field: string): UserError => userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field);
-
-/** A stakeholder an affiliation may point at: it exists and is not archived. */
-async function usableEnd(tx: EntityManager, id: string, field: string): Promise<UserError | null> {
-  const stakeholder = await tx.getRepository(Stakeholder).findOneBy({ id });
-  if (!stakeholder) return notFound('stakeholder', field);
-  if (stakeholder.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, `${stakeholder.name} is archived.`, field);
-  return null;
-}
 
 export interface StakeholderAffiliationArgs {
   kinds?: AffiliationKind[] | null;
@@ -106,8 +96,11 @@ export const affiliationService = {
         if (from.id === to.id) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot be affiliated to itself.', 'input.toId')] };
         }
-        const endErrors = [await usableEnd(tx, from.id, 'input.fromId'), await usableEnd(tx, to.id, 'input.toId')].filter((e) => e !== null);
-        if (endErrors.length) return { errors: endErrors };
+        const ends = await resolveStakeholderRefs(tx, [
+          { globalId: input.fromId, field: 'input.fromId' },
+          { globalId: input.toId, field: 'input.toId' },
+        ]);
+        if ('errors' in ends) return ends;
         const since = input.since ?? null;
         const until = input.until ?? null;
         if (since && until && until < since) {
@@ -142,8 +135,7 @@ export const affiliationService = {
 
   async end(ctx: Context, input: EndAffiliationInput): Promise<PayloadShape<Affiliation>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.id, 'Affiliation');
-    const current = decoded ? await ctx.db.getRepository(Affiliation).findOneBy({ id: decoded.id }) : null;
+    const current = await findByGlobalId(ctx.db.manager, Affiliation, 'Affiliation', input.id);
     if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
     assertActsForOneOf(viewer, [current.fromId, current.toId], 'either stakeholder');
     return runMutation(ctx, {
@@ -158,8 +150,7 @@ export const affiliationService = {
         if (current.since && until < current.since) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `until must not be before since (${current.since}).`, 'input.until')] };
         }
-        const updated = await updateVersioned(tx, Affiliation, current.id, input.version, { until });
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+        return updateVersioned(tx, Affiliation, current.id, input.version, { until });
       },
     });
   },

@@ -3,10 +3,11 @@ import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
-import { Partnership, PartnershipStatus } from '../partnership/partnership.entity';
-import { currentMembers, referencedStakeholders, staleVersion } from '../partnership/partnership.service';
+import { findByGlobalId, notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import { PartnershipStatus, type Partnership } from '../partnership/partnership.entity';
+import { currentMembers, resolvePartnershipRef } from '../partnership/partnership.service';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Commitment, CommitmentStatus, COMMITMENT_TRANSITIONS } from './commitment.entity';
 import {
   CommitmentOrderField,
@@ -111,7 +112,7 @@ export const commitmentService = {
       input,
       replay: (tx, ids) => tx.getRepository(Commitment).findOneBy({ id: ids.commitment }),
       run: async (tx) => {
-        const refs = await referencedStakeholders(tx, [
+        const refs = await resolveStakeholderRefs(tx, [
           { globalId: input.committerId, field: 'input.committerId' },
           ...(input.beneficiaryId != null ? [{ globalId: input.beneficiaryId, field: 'input.beneficiaryId' }] : []),
         ]);
@@ -120,9 +121,10 @@ export const commitmentService = {
         if (beneficiaryId === committerId) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot commit to itself.', 'input.beneficiaryId')] };
         }
-        if (input.partnershipId != null) {
-          const partnership = partnershipId ? await tx.getRepository(Partnership).findOneBy({ id: partnershipId }) : null;
-          if (!partnership) return { errors: [userError(UserErrorCode.NOT_FOUND, 'No such partnership.', 'input.partnershipId')] };
+        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        if ('errors' in partnershipRef) return partnershipRef;
+        const { partnership } = partnershipRef;
+        if (partnership) {
           if (partnership.status === PartnershipStatus.CONCLUDED) {
             return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This partnership is concluded.', 'input.partnershipId')] };
           }
@@ -149,9 +151,8 @@ export const commitmentService = {
 
   async changeStatus(ctx: Context, input: ChangeCommitmentStatusInput): Promise<PayloadShape<Commitment>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.id, 'Commitment');
-    const current = decoded ? await ctx.db.getRepository(Commitment).findOneBy({ id: decoded.id }) : null;
-    if (!current) return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such commitment.', 'input.id')] };
+    const current = await findByGlobalId(ctx.db.manager, Commitment, 'Commitment', input.id);
+    if (!current) return { record: null, userErrors: [notFound('commitment', 'input.id')] };
     await assertActsForCommitment(ctx, viewer, current.committerId, current.partnershipId);
     return runMutation(ctx, {
       operation: 'changeCommitmentStatus',
@@ -170,8 +171,7 @@ export const commitmentService = {
         const set: Record<string, unknown> = { status: input.status };
         if (fulfilled) set.fulfilledAt = () => 'now()';
         if (input.evidence != null) set.evidence = input.evidence.trim();
-        const updated = await updateVersioned(tx, Commitment, current.id, input.version, set);
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+        return updateVersioned(tx, Commitment, current.id, input.version, set);
       },
     });
   },

@@ -1,12 +1,12 @@
-import type { EntityManager } from 'typeorm';
 import { actingViewer, assertIsPatientOrAdmin, isAdmin } from '../../access/acting';
 import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import { findByGlobalId, notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
-import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
+import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
+import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
 import { Consent } from './consent.entity';
 import type { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './consent.inputs';
 
@@ -25,24 +25,23 @@ export function isActive(consent: Consent, now = new Date()): boolean {
   return consent.withdrawnAt === null && (consent.expiresAt === null || consent.expiresAt > now);
 }
 
-const notFound = (what: string, field: string): UserError => userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field);
+/** A consent is about a patient: a stakeholder of another kind is no patient at all. */
+const patientRef = (globalId: string): StakeholderRef => ({
+  globalId,
+  field: 'input.patientId',
+  what: 'patient',
+  check: (s) => (s.kind === StakeholderKind.PATIENT ? null : notFound('patient', 'input.patientId')),
+});
 
-async function checkPatient(tx: EntityManager, id: string): Promise<UserError | null> {
-  const patient = await tx.getRepository(Stakeholder).findOneBy({ id });
-  if (!patient || patient.kind !== StakeholderKind.PATIENT) return notFound('patient', 'input.patientId');
-  if (patient.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, 'This patient is archived.', 'input.patientId');
-  return null;
-}
-
-async function checkGrantee(tx: EntityManager, id: string): Promise<UserError | null> {
-  const grantee = await tx.getRepository(Stakeholder).findOneBy({ id });
-  if (!grantee) return notFound('organisation', 'input.granteeId');
-  if (grantee.kind === StakeholderKind.PATIENT) {
-    return userError(UserErrorCode.BAD_USER_INPUT, 'Consent is granted to an organisation, not to a patient.', 'input.granteeId');
-  }
-  if (grantee.archivedAt) return userError(UserErrorCode.BAD_USER_INPUT, `${grantee.name} is archived.`, 'input.granteeId');
-  return null;
-}
+const granteeRef = (globalId: string): StakeholderRef => ({
+  globalId,
+  field: 'input.granteeId',
+  what: 'organisation',
+  check: (s) =>
+    s.kind === StakeholderKind.PATIENT
+      ? userError(UserErrorCode.BAD_USER_INPUT, 'Consent is granted to an organisation, not to a patient.', 'input.granteeId')
+      : null,
+});
 
 export const consentService = {
   async list(ctx: Context, page: PageArgs, filter?: ConsentFilter | null): Promise<Page<Consent>> {
@@ -83,8 +82,8 @@ export const consentService = {
       input,
       replay: (tx, ids) => tx.getRepository(Consent).findOneBy({ id: ids.consent }),
       run: async (tx) => {
-        const errors = [await checkPatient(tx, patient.id), grantee && (await checkGrantee(tx, grantee.id))].filter((e) => e != null);
-        if (errors.length) return { errors };
+        const refs = await resolveStakeholderRefs(tx, [patientRef(input.patientId), ...(input.granteeId != null ? [granteeRef(input.granteeId)] : [])]);
+        if ('errors' in refs) return refs;
         try {
           const inserted = await tx
             .createQueryBuilder()
@@ -114,8 +113,7 @@ export const consentService = {
 
   async withdraw(ctx: Context, input: WithdrawConsentInput): Promise<PayloadShape<Consent>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.id, 'Consent');
-    const current = decoded ? await ctx.db.getRepository(Consent).findOneBy({ id: decoded.id }) : null;
+    const current = await findByGlobalId(ctx.db.manager, Consent, 'Consent', input.id);
     if (!current) return { record: null, userErrors: [notFound('consent', 'input.id')] };
     assertIsPatientOrAdmin(viewer, current.patientId);
     return runMutation(ctx, {
@@ -125,8 +123,7 @@ export const consentService = {
         if (current.withdrawnAt) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This consent is already withdrawn.', 'input.id')] };
         }
-        const updated = await updateVersioned(tx, Consent, current.id, input.version, { withdrawnAt: () => 'now()' });
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+        return updateVersioned(tx, Consent, current.id, input.version, { withdrawnAt: () => 'now()' });
       },
     });
   },

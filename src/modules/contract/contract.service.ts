@@ -4,8 +4,18 @@ import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from 
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
-import { checkPartnershipRef, checkStakeholderRefs } from '../interaction/interaction.service';
+import {
+  findByGlobalId,
+  notFound,
+  runMutation,
+  updateVersioned,
+  userError,
+  UserErrorCode,
+  type PayloadShape,
+  type UserError,
+} from '../../shared/mutation';
+import { resolvePartnershipRef } from '../partnership/partnership.service';
+import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Contract, ContractParty, ContractStatus } from './contract.entity';
 import {
   ContractOrderField,
@@ -28,22 +38,12 @@ const SIGNABLE: readonly ContractStatus[] = [ContractStatus.DRAFT, ContractStatu
 /** A draft bound nobody yet, so there is nothing to terminate; a finished contract stays finished. */
 const TERMINABLE: readonly ContractStatus[] = [ContractStatus.AWAITING_SIGNATURES, ContractStatus.ACTIVE];
 
-const notFound = (what: string, field: string): PayloadShape<Contract> => ({
-  record: null,
-  userErrors: [userError(UserErrorCode.NOT_FOUND, `No such ${what}.`, field)],
-});
-
 /** ADMIN signs for anyone, an engagement manager for their own organisation, a patient for themself. */
 function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
   if (isAdmin(viewer)) return true;
   if (viewer.role === Role.ENGAGEMENT_MANAGER) return viewer.orgId === stakeholderId;
   if (viewer.role === Role.PATIENT) return viewer.patientId === stakeholderId;
   return false;
-}
-
-function findRow(ctx: Context, globalId: string): Promise<Contract | null> {
-  const decoded = fromGlobalId(globalId, 'Contract');
-  return decoded ? ctx.db.getRepository(Contract).findOneBy({ id: decoded.id }) : Promise.resolve(null);
 }
 
 export const contractService = {
@@ -92,15 +92,14 @@ export const contractService = {
         if (new Set(decoded).size !== decoded.length) {
           errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder is a party only once.', 'input.parties'));
         }
-        errors.push(
-          ...(await checkStakeholderRefs(
-            tx,
-            input.parties.map((party, i) => ({ globalId: party.stakeholderId, field: `input.parties.${i}.stakeholderId` })),
-          )),
+        const parties = await resolveStakeholderRefs(
+          tx,
+          input.parties.map((party, i) => ({ globalId: party.stakeholderId, field: `input.parties.${i}.stakeholderId` })),
         );
-        const partnership = await checkPartnershipRef(tx, input.partnershipId);
-        if ('errors' in partnership) errors.push(...partnership.errors);
-        if (errors.length || 'errors' in partnership) return { errors };
+        if ('errors' in parties) errors.push(...parties.errors);
+        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
+        if (errors.length || 'errors' in partnershipRef) return { errors };
 
         const inserted = await tx
           .createQueryBuilder()
@@ -110,7 +109,7 @@ export const contractService = {
             title,
             kind: input.kind,
             status: ContractStatus.DRAFT,
-            partnershipId: partnership.id,
+            partnershipId: partnershipRef.partnership?.id ?? null,
             effectiveFrom: input.effectiveFrom ?? null,
             effectiveTo: input.effectiveTo ?? null,
             valueAmount: input.value?.amount ?? null,
@@ -138,10 +137,10 @@ export const contractService = {
   /** Signs for one party; the contract awaits signatures after the first and is ACTIVE once every party signed. */
   async sign(ctx: Context, input: SignContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findRow(ctx, input.id);
-    if (!contract) return notFound('contract', 'input.id');
+    const contract = await findByGlobalId(ctx.db.manager, Contract, 'Contract', input.id);
+    if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
     const partyId = fromGlobalId(input.partyId, 'Stakeholder')?.id;
-    if (!partyId) return notFound('stakeholder', 'input.partyId');
+    if (!partyId) return { record: null, userErrors: [notFound('stakeholder', 'input.partyId')] };
     if (!maySignFor(viewer, partyId)) {
       throw forbidden('An engagement manager signs only for their own organisation, a patient only for themself.');
     }
@@ -174,18 +173,17 @@ export const contractService = {
           [contract.id],
         )) as { unsigned: number }[];
         // The version guard also serialises signatures: of two racing on one version, one gets CONFLICT.
-        const updated = await updateVersioned(tx, Contract, contract.id, input.version, {
+        return updateVersioned(tx, Contract, contract.id, input.version, {
           status: unsigned === 0 ? ContractStatus.ACTIVE : ContractStatus.AWAITING_SIGNATURES,
         });
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
       },
     });
   },
 
   async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findRow(ctx, input.id);
-    if (!contract) return notFound('contract', 'input.id');
+    const contract = await findByGlobalId(ctx.db.manager, Contract, 'Contract', input.id);
+    if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
     const parties = await ctx.db.getRepository(ContractParty).findBy({ contractId: contract.id });
     assertActsForOneOf(
       viewer,
@@ -203,12 +201,11 @@ export const contractService = {
         }
         const reason = input.reason.trim();
         if (!reason) return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'Say why the contract ends.', 'input.reason')] };
-        const updated = await updateVersioned(tx, Contract, contract.id, input.version, {
+        return updateVersioned(tx, Contract, contract.id, input.version, {
           status: ContractStatus.TERMINATED,
           terminatedAt: () => 'now()',
           terminationReason: reason,
         });
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
       },
     });
   },

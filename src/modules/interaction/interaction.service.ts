@@ -1,11 +1,11 @@
-import type { EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf } from '../../access/acting';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
 import { runMutation, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
 import { Commitment, CommitmentStatus } from '../commitment/commitment.entity';
-import { Partnership } from '../partnership/partnership.entity';
+import { resolvePartnershipRef } from '../partnership/partnership.service';
+import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
 import { Interaction, InteractionParticipant } from './interaction.entity';
 import { InteractionOrderField, type InteractionFilter, type InteractionOrder, type RecordInteractionInput } from './interaction.inputs';
 
@@ -13,38 +13,6 @@ const SORT: Record<InteractionOrderField, SortKey & { value: (i: Interaction) =>
   OCCURRED_AT: { expression: 'i.occurred_at', cast: 'timestamptz', value: (i) => i.occurredAt },
   CREATED_AT: { expression: 'i.created_at', cast: 'timestamptz', value: (i) => i.createdAt },
 };
-
-export interface StakeholderRef {
-  globalId: string;
-  /** Input path reported when the reference is bad, e.g. `input.participantIds.1`. */
-  field: string;
-}
-
-/**
- * Checks stakeholder references with one query: an unknown (or undecodable) id is NOT_FOUND, an
- * archived stakeholder cannot enter new records (BAD_USER_INPUT).
- */
-export async function checkStakeholderRefs(tx: EntityManager, refs: readonly StakeholderRef[]): Promise<UserError[]> {
-  const ids = refs.map((ref) => fromGlobalId(ref.globalId, 'Stakeholder')?.id ?? null);
-  const known = ids.filter((id): id is string => id !== null);
-  const rows: { id: string; archived: boolean }[] = known.length
-    ? await tx.query('SELECT id, archived_at IS NOT NULL AS archived FROM stakeholder WHERE id = ANY($1)', [known])
-    : [];
-  const archived = new Map(rows.map((row) => [row.id, row.archived]));
-  return refs.flatMap((ref, i) => {
-    const id = ids[i];
-    if (id === null || !archived.has(id)) return [userError(UserErrorCode.NOT_FOUND, 'No such stakeholder.', ref.field)];
-    return archived.get(id) ? [userError(UserErrorCode.BAD_USER_INPUT, 'This stakeholder is archived.', ref.field)] : [];
-  });
-}
-
-/** The partnership a new record belongs to: null when none was given, NOT_FOUND for an unknown id. */
-export async function checkPartnershipRef(tx: EntityManager, globalId: string | null | undefined): Promise<{ id: string | null } | { errors: UserError[] }> {
-  if (globalId == null) return { id: null };
-  const decoded = fromGlobalId(globalId, 'Partnership');
-  if (decoded && (await tx.getRepository(Partnership).existsBy({ id: decoded.id }))) return { id: decoded.id };
-  return { errors: [userError(UserErrorCode.NOT_FOUND, 'No such partnership.', 'input.partnershipId')] };
-}
 
 /** Database id of a stakeholder global ID; null when absent or not one. */
 const stakeholderId = (globalId: string | null | undefined): string | null =>
@@ -110,10 +78,12 @@ export const interactionService = {
             ...(followUp.beneficiaryId != null ? [{ globalId: followUp.beneficiaryId, field: `input.followUps.${i}.beneficiaryId` }] : []),
           ]),
         ];
-        errors.push(...(await checkStakeholderRefs(tx, refs)));
-        const partnership = await checkPartnershipRef(tx, input.partnershipId);
-        if ('errors' in partnership) errors.push(...partnership.errors);
-        if (errors.length || 'errors' in partnership) return { errors };
+        const stakeholders = await resolveStakeholderRefs(tx, refs);
+        if ('errors' in stakeholders) errors.push(...stakeholders.errors);
+        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
+        if (errors.length || 'errors' in partnershipRef) return { errors };
+        const partnershipId = partnershipRef.partnership?.id ?? null;
 
         const inserted = await tx
           .createQueryBuilder()
@@ -123,7 +93,7 @@ export const interactionService = {
             kind: input.kind,
             occurredAt: input.occurredAt,
             durationMinutes: input.durationMinutes ?? null,
-            partnershipId: partnership.id,
+            partnershipId,
             summary: trimmed(input.summary),
             notes: trimmed(input.notes),
             recordedByUser: viewer.userId,
@@ -151,7 +121,7 @@ export const interactionService = {
                 beneficiaryId: stakeholderId(followUp.beneficiaryId),
                 dueDate: followUp.dueDate ?? null,
                 status: CommitmentStatus.OPEN,
-                partnershipId: partnership.id,
+                partnershipId,
                 interactionId: id,
               })),
             )

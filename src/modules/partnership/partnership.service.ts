@@ -4,10 +4,20 @@ import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import {
+  findByGlobalId,
+  notFound,
+  runMutation,
+  staleVersion,
+  updateVersioned,
+  userError,
+  UserErrorCode,
+  type PayloadShape,
+  type UserError,
+} from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
-import { Stakeholder } from '../stakeholder/stakeholder.entity';
-import { escapeLike } from '../stakeholder/stakeholder.service';
+import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { escapeLike, resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import {
   MemberRole,
   Partnership,
@@ -42,31 +52,14 @@ function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKe
   }
 }
 
-/** A userError for a stale `version` (checked before business rules, so a stale client hears CONFLICT first). */
-export const staleVersion = (version: number): UserError =>
-  userError(UserErrorCode.CONFLICT, `The record changed since version ${version}; read it again and retry.`, 'input.version');
-
-/**
- * Resolves stakeholder references given as global ids, in one query: each must exist (NOT_FOUND)
- * and not be archived (BAD_USER_INPUT). Returns database ids in the order of `refs`.
- */
-export async function referencedStakeholders(
+/** The partnership a new record belongs to: null when none was given, NOT_FOUND for an unknown id. */
+export async function resolvePartnershipRef(
   tx: EntityManager,
-  refs: { globalId: string; field: string }[],
-): Promise<{ ids: string[] } | { errors: UserError[] }> {
-  const ids = refs.map((ref) => fromGlobalId(ref.globalId, 'Stakeholder')?.id ?? null);
-  const known = ids.filter((id): id is string => id !== null);
-  const rows = known.length
-    ? await tx.getRepository(Stakeholder).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: known }).getMany()
-    : [];
-  const byId = new Map(rows.map((s) => [s.id, s]));
-  const errors: UserError[] = [];
-  refs.forEach((ref, i) => {
-    const found = ids[i] ? byId.get(ids[i]) : undefined;
-    if (!found) errors.push(userError(UserErrorCode.NOT_FOUND, 'No such stakeholder.', ref.field));
-    else if (found.archivedAt) errors.push(userError(UserErrorCode.BAD_USER_INPUT, `${found.name} is archived.`, ref.field));
-  });
-  return errors.length ? { errors } : { ids: ids as string[] };
+  globalId: string | null | undefined,
+): Promise<{ partnership: Partnership | null } | { errors: UserError[] }> {
+  if (globalId == null) return { partnership: null };
+  const partnership = await findByGlobalId(tx, Partnership, 'Partnership', globalId);
+  return partnership ? { partnership } : { errors: [notFound('partnership', 'input.partnershipId')] };
 }
 
 /** The current (not yet left) memberships of a partnership. */
@@ -102,11 +95,6 @@ async function lockPartnership(tx: EntityManager, id: string): Promise<{ status:
 
 const concluded = (field: string): UserError =>
   userError(UserErrorCode.BAD_USER_INPUT, 'This partnership is concluded; its membership can no longer change.', field);
-
-async function findPartnership(ctx: Context, globalId: string): Promise<Partnership | null> {
-  const decoded = fromGlobalId(globalId, 'Partnership');
-  return decoded ? ctx.db.getRepository(Partnership).findOneBy({ id: decoded.id }) : null;
-}
 
 export const partnershipService = {
   async find(ctx: Context, globalId: string): Promise<Partnership | null> {
@@ -178,7 +166,7 @@ export const partnershipService = {
         if (input.startDate && input.endDate && input.endDate < input.startDate) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'endDate cannot be before startDate.', 'input.endDate')] };
         }
-        const refs = await referencedStakeholders(
+        const refs = await resolveStakeholderRefs(
           tx,
           input.members.map((m, i) => ({ globalId: m.stakeholderId, field: `input.members.${i}.stakeholderId` })),
         );
@@ -213,13 +201,14 @@ export const partnershipService = {
 
   async changeStatus(ctx: Context, input: ChangePartnershipStatusInput): Promise<PayloadShape<Partnership>> {
     const viewer = actingViewer(ctx);
-    const current = await findPartnership(ctx, input.id);
-    if (!current) return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such partnership.', 'input.id')] };
+    const current = await findByGlobalId(ctx.db.manager, Partnership, 'Partnership', input.id);
+    if (!current) return { record: null, userErrors: [notFound('partnership', 'input.id')] };
     await assertActsForPartnership(ctx, viewer, current.id);
     return runMutation(ctx, {
       operation: 'changePartnershipStatus',
       input,
       run: async (tx) => {
+        // Checked before the business rules, so that a stale client hears CONFLICT first.
         if (current.version !== input.version) return { errors: [staleVersion(input.version)] };
         if (!PARTNERSHIP_TRANSITIONS[current.status].includes(input.status)) {
           return {
@@ -230,8 +219,7 @@ export const partnershipService = {
         if (input.status === PartnershipStatus.ACTIVE && !current.startDate) set.startDate = () => 'CURRENT_DATE';
         if (input.status === PartnershipStatus.CONCLUDED && !current.endDate) set.endDate = () => 'CURRENT_DATE';
         try {
-          const updated = await updateVersioned(tx, Partnership, current.id, input.version, set);
-          return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+          return await updateVersioned(tx, Partnership, current.id, input.version, set);
         } catch (error) {
           // Today as the start or end date would fall outside the dates already planned.
           if (violatedConstraint(error)?.constraint === 'partnership_dates_check') {
@@ -246,9 +234,9 @@ export const partnershipService = {
 
   async addMember(ctx: Context, input: AddPartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
     const viewer = actingViewer(ctx);
-    const partnership = await findPartnership(ctx, input.partnershipId);
+    const partnership = await findByGlobalId(ctx.db.manager, Partnership, 'Partnership', input.partnershipId);
     if (!partnership) {
-      return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such partnership.', 'input.partnershipId')] };
+      return { record: null, userErrors: [notFound('partnership', 'input.partnershipId')] };
     }
     await assertActsForPartnership(ctx, viewer, partnership.id);
     return runMutation(ctx, {
@@ -258,7 +246,7 @@ export const partnershipService = {
       run: async (tx) => {
         const locked = await lockPartnership(tx, partnership.id);
         if (locked.status === PartnershipStatus.CONCLUDED) return { errors: [concluded('input.partnershipId')] };
-        const refs = await referencedStakeholders(tx, [{ globalId: input.stakeholderId, field: 'input.stakeholderId' }]);
+        const refs = await resolveStakeholderRefs(tx, [{ globalId: input.stakeholderId, field: 'input.stakeholderId' }]);
         if ('errors' in refs) return refs;
         const [stakeholderId] = refs.ids;
         const members = await currentMembers(tx, partnership.id);
@@ -279,9 +267,8 @@ export const partnershipService = {
 
   async removeMember(ctx: Context, input: RemovePartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.memberId, 'PartnershipMember');
-    const member = decoded ? await ctx.db.getRepository(PartnershipMember).findOneBy({ id: decoded.id }) : null;
-    if (!member) return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such membership.', 'input.memberId')] };
+    const member = await findByGlobalId(ctx.db.manager, PartnershipMember, 'PartnershipMember', input.memberId);
+    if (!member) return { record: null, userErrors: [notFound('membership', 'input.memberId')] };
     await assertActsForPartnership(ctx, viewer, member.partnershipId);
     return runMutation<PartnershipMember>(ctx, {
       operation: 'removePartnershipMember',

@@ -5,7 +5,16 @@ import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from 
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
-import { runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
+import {
+  findByGlobalId,
+  notFound,
+  runMutation,
+  updateVersioned,
+  userError,
+  UserErrorCode,
+  type PayloadShape,
+  type UserError,
+} from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
 import { STAKEHOLDER_CLASS, Stakeholder, StakeholderKind } from './stakeholder.entity';
 import {
@@ -72,6 +81,42 @@ function fieldValues(kind: StakeholderKind, input: StakeholderFieldsInput): { va
   return errors.length > 0 ? { errors } : { values: values as Partial<Stakeholder> };
 }
 
+/** A stakeholder named in a mutation's input. */
+export interface StakeholderRef {
+  globalId: string;
+  /** Input path reported when the reference is bad, e.g. `input.participantIds.1`. */
+  field: string;
+  /** What the input must name, for the NOT_FOUND message; `stakeholder` by default. */
+  what?: string;
+  /** A further rule on the stakeholder (e.g. its kind), checked before the archived check. */
+  check?: (stakeholder: Stakeholder) => UserError | null;
+}
+
+/**
+ * Resolves stakeholder references in one query: an unknown (or undecodable) id is NOT_FOUND, an
+ * archived stakeholder cannot enter new records (BAD_USER_INPUT). Returns database ids in the order of `refs`.
+ */
+export async function resolveStakeholderRefs(
+  tx: EntityManager,
+  refs: readonly StakeholderRef[],
+): Promise<{ ids: string[] } | { errors: UserError[] }> {
+  const ids = refs.map((ref) => fromGlobalId(ref.globalId, 'Stakeholder')?.id ?? null);
+  const known = ids.filter((id): id is string => id !== null);
+  const rows = known.length
+    ? await tx.getRepository(Stakeholder).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: known }).getMany()
+    : [];
+  const byId = new Map(rows.map((s) => [s.id, s]));
+  const errors = refs.flatMap((ref, i) => {
+    const id = ids[i];
+    const found = id === null ? undefined : byId.get(id);
+    if (!found) return [notFound(ref.what ?? 'stakeholder', ref.field)];
+    const refused = ref.check?.(found);
+    if (refused) return [refused];
+    return found.archivedAt ? [userError(UserErrorCode.BAD_USER_INPUT, `${found.name} is archived.`, ref.field)] : [];
+  });
+  return errors.length ? { errors } : { ids: ids as string[] };
+}
+
 function constraintError(error: unknown): UserError[] | null {
   const violated = violatedConstraint(error);
   if (violated?.constraint === 'stakeholder_pseudonym_uq') {
@@ -135,9 +180,8 @@ export const stakeholderService = {
 
   async update(ctx: Context, input: UpdateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.id, 'Stakeholder');
-    const current = decoded ? await ctx.db.getRepository(Stakeholder).findOneBy({ id: decoded.id }) : null;
-    if (!current) return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such stakeholder.', 'input.id')] };
+    const current = await findByGlobalId(ctx.db.manager, Stakeholder, 'Stakeholder', input.id);
+    if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     const selfPatient = viewer.role === Role.PATIENT && viewer.patientId === current.id;
     if (!selfPatient) assertActsForOneOf(viewer, [current.id], 'this organisation');
     if (!isAdmin(viewer) && ADMIN_ONLY_KINDS.has(current.kind)) throw forbidden(`Only ADMIN edits a ${current.kind}.`);
@@ -149,8 +193,7 @@ export const stakeholderService = {
         const checked = fieldValues(current.kind, fields);
         if ('errors' in checked) return checked;
         try {
-          const updated = await updateVersioned(tx, Stakeholder, current.id, version, checked.values);
-          return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+          return await updateVersioned(tx, Stakeholder, current.id, version, checked.values);
         } catch (error) {
           const errors = constraintError(error);
           if (errors) return { errors };
@@ -162,9 +205,8 @@ export const stakeholderService = {
 
   async archive(ctx: Context, input: ArchiveStakeholderInput): Promise<PayloadShape<Stakeholder>> {
     const viewer = actingViewer(ctx);
-    const decoded = fromGlobalId(input.id, 'Stakeholder');
-    const current = decoded ? await ctx.db.getRepository(Stakeholder).findOneBy({ id: decoded.id }) : null;
-    if (!current) return { record: null, userErrors: [userError(UserErrorCode.NOT_FOUND, 'No such stakeholder.', 'input.id')] };
+    const current = await findByGlobalId(ctx.db.manager, Stakeholder, 'Stakeholder', input.id);
+    if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     if (!isAdmin(viewer)) throw forbidden('Only ADMIN archives stakeholders.');
     return runMutation(ctx, {
       operation: 'archiveStakeholder',
@@ -173,8 +215,7 @@ export const stakeholderService = {
         if (current.archivedAt) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This stakeholder is already archived.', 'input.id')] };
         }
-        const updated = await updateVersioned(tx, Stakeholder, current.id, input.version, { archivedAt: () => 'now()' });
-        return 'errors' in updated ? updated : { record: updated.row, ids: {} };
+        return updateVersioned(tx, Stakeholder, current.id, input.version, { archivedAt: () => 'now()' });
       },
     });
   },
