@@ -1,19 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { placeDataDir } from '../src/database/embedded';
+import { blockingAncestors } from '../src/database/embedded';
 
 describe('embedded PostgreSQL', () => {
-  it('keeps a reachable data folder where asked, and moves a private one out of reach of root only', () => {
-    const reachable = path.join(__dirname, '..', '.data', 'somewhere');
-    expect(placeDataDir(reachable, true)).toBe(path.resolve(reachable));
-    const privateDir = mkdtempSync(path.join(os.tmpdir(), 'ag-private-')); // mode 0700
-    const inside = path.join(privateDir, 'pg');
-    expect(placeDataDir(inside, false)).toBe(inside);
-    const moved = placeDataDir(inside, true);
-    expect(moved).toMatch(/^\/var\/tmp\/alliance-graph-pg\/pg-[0-9a-f]{16}$/);
-    expect(placeDataDir(inside, true)).toBe(moved); // stable: the same folder is reused next time
+  it('finds the private folders that keep the postgres user from the binaries or the data', () => {
+    const privateDir = mkdtempSync(path.join(os.tmpdir(), 'ag-private-')); // mkdtemp makes it 0700
+    expect(blockingAncestors(path.join(privateDir, 'a', 'pg'))).toEqual([privateDir]);
+    chmodSync(privateDir, 0o755);
+    expect(blockingAncestors(path.join(privateDir, 'a', 'pg'))).toEqual([]);
+    rmSync(privateDir, { recursive: true, force: true });
   });
 
   it('starts again from the same folder after its parent process was killed', async () => {

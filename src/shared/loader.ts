@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 
 /** `rows` in the order of `ids`, null for an id without a row. */
 export function inIdOrder<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
@@ -7,8 +8,11 @@ export function inIdOrder<T extends { id: string }>(ids: readonly string[], rows
   return ids.map((id) => byId.get(id) ?? null);
 }
 
+/** The key a row belongs to, or its keys when it belongs to several; null: none. */
+type RowKeys = string | null | readonly (string | null)[];
+
 /** `rows` grouped under each key they belong to, in the order of `keys` ([] for a key with none; a null key is skipped). */
-function inKeyGroups<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => string | null | readonly (string | null)[]): T[][] {
+function inKeyGroups<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => RowKeys): T[][] {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     for (const key of [keysOf(row)].flat()) {
@@ -26,13 +30,19 @@ export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly strin
   return new DataLoader(async (ids) => inIdOrder(ids, await fetch(ids)));
 }
 
+/** The record a global ID names, through `loader`; null when there is none, and for an id that does not decode or is of another type. */
+export async function loadByGlobalId<T>(loader: DataLoader<string, T | null>, type: GlobalIdType, globalId: string): Promise<T | null> {
+  const decoded = fromGlobalId(globalId, type);
+  return decoded ? loader.load(decoded.id) : null;
+}
+
 /**
  * Loader of the rows that belong to each key (one-to-many): one query per batch, [] for a key with none.
  * `keyOf` gives a row's key, or its keys when a row belongs to several (e.g. both ends of a link).
  */
 export function groupLoader<T>(
   fetch: (keys: readonly string[]) => Promise<T[]>,
-  keyOf: (row: T) => string | null | readonly (string | null)[],
+  keyOf: (row: T) => RowKeys,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => inKeyGroups(keys, await fetch(keys), keyOf));
 }

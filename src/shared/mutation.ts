@@ -149,7 +149,8 @@ export async function runMutation<T>(ctx: Context, spec: MutationSpec<T>): Promi
 
 /**
  * Optimistic concurrency, written out because TypeORM's @VersionColumn does not guard UPDATEs:
- * the row changes only if its version is still the one the client read.
+ * the row changes only if its version is still the one the client read. Returns the updated row
+ * as the mutation's outcome.
  */
 export async function updateVersioned<E extends ObjectLiteral>(
   tx: EntityManager,

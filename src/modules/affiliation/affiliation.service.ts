@@ -2,6 +2,7 @@ import { actingViewer, assertActsForOneOf } from '../../access/acting';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import { findByGlobalId, notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
@@ -40,8 +41,7 @@ export interface StakeholderAffiliationArgs {
 
 export const affiliationService = {
   async find(ctx: Context, globalId: string): Promise<Affiliation | null> {
-    const decoded = fromGlobalId(globalId, 'Affiliation');
-    return decoded ? ctx.loaders.affiliation.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.affiliation, 'Affiliation', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: AffiliationFilter | null, order?: AffiliationOrder | null): Promise<Page<Affiliation>> {

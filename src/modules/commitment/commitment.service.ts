@@ -3,6 +3,7 @@ import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import { findByGlobalId, notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { PartnershipStatus, type Partnership } from '../partnership/partnership.entity';
 import { currentMembers, resolvePartnershipRef } from '../partnership/partnership.service';
@@ -49,8 +50,7 @@ async function assertActsForCommitment(ctx: Context, viewer: Viewer, committerId
 
 export const commitmentService = {
   async find(ctx: Context, globalId: string): Promise<Commitment | null> {
-    const decoded = fromGlobalId(globalId, 'Commitment');
-    return decoded ? ctx.loaders.commitment.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.commitment, 'Commitment', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: CommitmentFilter | null, order?: CommitmentOrder | null): Promise<Page<Commitment>> {

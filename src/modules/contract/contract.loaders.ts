@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader, groupLoader } from '../../shared/loader';
-import { entitiesByKey } from '../interaction/interaction.loaders';
+import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
 import { Contract, ContractParty, type ContractStatus } from './contract.entity';
 
 /** A stakeholder's contracts, optionally only those in some statuses (null: all). */

@@ -4,6 +4,7 @@ import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from 
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import {
   findByGlobalId,
   notFound,
@@ -48,8 +49,7 @@ function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
 
 export const contractService = {
   async find(ctx: Context, globalId: string): Promise<Contract | null> {
-    const decoded = fromGlobalId(globalId, 'Contract');
-    return decoded ? ctx.loaders.contract.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.contract, 'Contract', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: ContractFilter | null, order?: ContractOrder | null): Promise<Page<Contract>> {

@@ -1,28 +1,9 @@
 import DataLoader from 'dataloader';
-import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { byIdLoader, groupLoader } from '../../shared/loader';
+import type { DataSource } from 'typeorm';
+import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
 import { Commitment } from '../commitment/commitment.entity';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
 import { Interaction, InteractionParticipant } from './interaction.entity';
-
-/**
- * Runs `qb`, which selects the key each row answers as `key`, and groups its entities per key in
- * `keys` order ([] for a key without rows). For many-to-many lists: TypeORM returns an entity that
- * answers several keys once, the raw rows keep every pairing.
- */
-export async function entitiesByKey<T extends ObjectLiteral & { id: string }>(qb: SelectQueryBuilder<T>, keys: readonly string[]): Promise<T[][]> {
-  const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
-  const byId = new Map(entities.map((entity) => [entity.id, entity]));
-  const groups = new Map<string, T[]>();
-  for (const row of raw) {
-    const key = String(row.key);
-    const entity = byId.get(row[`${qb.alias}_id`] as string) as T;
-    const group = groups.get(key);
-    if (group) group.push(entity);
-    else groups.set(key, [entity]);
-  }
-  return keys.map((key) => groups.get(key) ?? []);
-}
 
 /** The `first` most recent interactions of a stakeholder as participant. */
 export interface RecentInteractionsKey {
@@ -60,7 +41,7 @@ export function createInteractionLoaders(db: DataSource) {
           .addOrderBy('c.created_at')
           .addOrderBy('c.id')
           .getMany(),
-      (c) => c.interactionId as string,
+      (c) => c.interactionId,
     ),
 
     /**

@@ -2,6 +2,7 @@ import { actingViewer, assertActsForOneOf } from '../../access/acting';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import { runMutation, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
 import { Commitment, CommitmentStatus } from '../commitment/commitment.entity';
 import { resolvePartnershipRef } from '../partnership/partnership.service';
@@ -23,8 +24,7 @@ const trimmed = (text: string | null | undefined): string | null => text?.trim()
 
 export const interactionService = {
   async find(ctx: Context, globalId: string): Promise<Interaction | null> {
-    const decoded = fromGlobalId(globalId, 'Interaction');
-    return decoded ? ctx.loaders.interaction.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.interaction, 'Interaction', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: InteractionFilter | null, order?: InteractionOrder | null): Promise<Page<Interaction>> {

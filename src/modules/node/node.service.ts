@@ -3,6 +3,7 @@ import { In, type EntityTarget } from 'typeorm';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
+import { inIdOrder } from '../../shared/loader';
 import { maySeeConsentsOf } from '../consent/consent.service';
 import { ContractParty } from '../contract/contract.entity';
 import { PartnershipMember } from '../partnership/partnership.entity';
@@ -20,11 +21,8 @@ const viaLoader =
 /** For types whose module has no by-id loader: one query for all ids of the type. */
 const viaRepository =
   (entity: EntityTarget<Node & { id: string }>): Fetch =>
-  async (ctx, ids) => {
-    const rows = await ctx.db.getRepository(entity).findBy({ id: In([...ids]) });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  };
+  async (ctx, ids) =>
+    inIdOrder(ids, await ctx.db.getRepository(entity).findBy({ id: In([...ids]) }));
 
 /** How to load the records of each global-ID type, many at once. */
 const FETCH: Record<GlobalIdType, Fetch> = {

@@ -4,6 +4,7 @@ import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import {
   findByGlobalId,
   notFound,
@@ -98,8 +99,7 @@ const concluded = (field: string): UserError =>
 
 export const partnershipService = {
   async find(ctx: Context, globalId: string): Promise<Partnership | null> {
-    const decoded = fromGlobalId(globalId, 'Partnership');
-    return decoded ? ctx.loaders.partnership.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.partnership, 'Partnership', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: PartnershipFilter | null, order?: PartnershipOrder | null): Promise<Page<Partnership>> {

@@ -5,6 +5,7 @@ import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from 
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
+import { loadByGlobalId } from '../../shared/loader';
 import {
   findByGlobalId,
   notFound,
@@ -127,8 +128,7 @@ function constraintError(error: unknown): UserError[] | null {
 
 export const stakeholderService = {
   async find(ctx: Context, globalId: string): Promise<Stakeholder | null> {
-    const decoded = fromGlobalId(globalId, 'Stakeholder');
-    return decoded ? ctx.loaders.stakeholder.load(decoded.id) : null;
+    return loadByGlobalId(ctx.loaders.stakeholder, 'Stakeholder', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: StakeholderFilter | null, order?: StakeholderOrder | null): Promise<Page<Stakeholder>> {
