@@ -349,6 +349,7 @@ describe('recordInteraction', () => {
     const a = await company();
     const b = await company();
     const archived = await company({ archivedAt: new Date() });
+    const { partnership: ofAOnly } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: await company() }]);
     const before = await counts();
     const base = { kind: 'MEETING', occurredAt: '2025-04-01T10:00:00Z', participantIds: [gid(a), gid(b)] };
     const cases: [Record<string, unknown>, { field: string; code: string }[]][] = [
@@ -365,6 +366,11 @@ describe('recordInteraction', () => {
       [{ followUps: [{ title: 'self', committerId: gid(a), beneficiaryId: gid(a) }] }, [{ field: 'input.followUps.0.beneficiaryId', code: 'BAD_USER_INPUT' }]],
       [{ followUps: [{ title: 'to archived', committerId: gid(a), beneficiaryId: gid(archived) }] }, [{ field: 'input.followUps.0.beneficiaryId', code: 'BAD_USER_INPUT' }]],
       [{ followUps: [{ title: '   ', committerId: gid(a) }] }, [{ field: 'input.followUps.0.title', code: 'BAD_USER_INPUT' }]],
+      // Follow-ups belong to the interaction's partnership: only its current members commit.
+      [
+        { partnershipId: pid(ofAOnly), followUps: [{ title: 'member', committerId: gid(a) }, { title: 'outsider', committerId: gid(b) }] },
+        [{ field: 'input.followUps.1.committerId', code: 'BAD_USER_INPUT' }],
+      ],
     ];
     for (const [overrides, expected] of cases) {
       const data = dataOf<RecordData>(await app.run(RECORD, { input: { ...base, ...overrides } }, manager(a)));

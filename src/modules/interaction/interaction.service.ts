@@ -5,7 +5,7 @@ import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import { runMutation, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
 import { Commitment, CommitmentStatus } from '../commitment/commitment.entity';
-import { resolvePartnershipRef } from '../partnership/partnership.service';
+import { currentMembers, resolvePartnershipRef } from '../partnership/partnership.service';
 import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
 import { Interaction, InteractionParticipant } from './interaction.entity';
 import { InteractionOrderField, type InteractionFilter, type InteractionOrder, type RecordInteractionInput } from './interaction.inputs';
@@ -84,6 +84,16 @@ export const interactionService = {
         if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
         if (errors.length || 'errors' in partnershipRef) return { errors };
         const partnershipId = partnershipRef.partnership?.id ?? null;
+        if (partnershipId && input.followUps.length) {
+          // Follow-ups belong to the interaction's partnership: as with makeCommitment, only its current members commit.
+          const members = new Set((await currentMembers(tx, partnershipId)).map((m) => m.stakeholderId));
+          const outsiders = input.followUps.flatMap((followUp, i) =>
+            members.has(stakeholderId(followUp.committerId) as string)
+              ? []
+              : [userError(UserErrorCode.BAD_USER_INPUT, 'The committer is not a current member of this partnership.', `input.followUps.${i}.committerId`)],
+          );
+          if (outsiders.length) return { errors: outsiders };
+        }
 
         const inserted = await tx
           .createQueryBuilder()
