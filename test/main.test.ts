@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createTestApp } from './support/app';
 
 /**
  * The `npm start` path end to end, in a child process: embedded PostgreSQL in a fresh DATA_DIR,
@@ -9,9 +10,9 @@ import path from 'node:path';
  */
 const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 
-function start(dataDir: string): Promise<{ url: string; output: () => string; stop: (signal: NodeJS.Signals) => Promise<number | null> }> {
+function start(dataDir: string, databaseUrl = ''): Promise<{ url: string; output: () => string; stop: (signal: NodeJS.Signals) => Promise<number | null> }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', MAIN], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -57,4 +58,19 @@ describe('npm start', () => {
     expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(await second.stop('SIGINT')).toBe(0);
   }, 90_000);
+
+  it('uses DATABASE_URL when set and starts nothing embedded', async () => {
+    const app = await createTestApp();
+    const unused = path.join(dataDir, 'never-created');
+    try {
+      const server = await start(unused, app.url);
+      expect(server.output()).toMatch(/database: PostgreSQL at 127\.0\.0\.1:\d+\/ag_test_/);
+      const [{ n }] = (await app.db.query(`SELECT count(*)::int AS n FROM stakeholder WHERE kind = 'PATIENT'`)) as { n: number }[];
+      expect(n).toBeGreaterThanOrEqual(200);
+      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(existsSync(unused)).toBe(false);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
 });

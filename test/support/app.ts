@@ -17,6 +17,8 @@ export interface GqlResult<T = Record<string, unknown>> {
 
 export interface TestApp {
   db: DataSource;
+  /** Connection URL of this file's database. */
+  url: string;
   /** Runs an operation as `viewer` (null: no token) through the real schema, shield and loaders. */
   run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GqlResult<T>>;
   /** Like run, and also returns the SQL statements the operation sent. */
@@ -55,6 +57,7 @@ export async function createTestApp(): Promise<TestApp> {
   };
   return {
     db,
+    url: url.toString(),
     run,
     async runCounted(query, variables, viewer) {
       const { result, statements } = await sqlObserver(db).record(() => run(query, variables, viewer));
