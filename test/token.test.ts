@@ -14,7 +14,7 @@ const COMPANY = '52fd2133-15c2-5df0-9558-86196bba6571';
 describe('production tokens from a JWKS URL', () => {
   let server: Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof jose.generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const pair = await jose.generateKeyPair('RS256', { extractable: true });
