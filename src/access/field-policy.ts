@@ -2,79 +2,64 @@ import type { Context } from '../graphql/context';
 import type { Contract } from '../modules/contract/contract.entity';
 import type { Interaction } from '../modules/interaction/interaction.entity';
 import type { Stakeholder } from '../modules/stakeholder/stakeholder.entity';
+import { CLASSES, CONSENT_HOLDER_ROLES, FIELDS, Sensitivity, type SensitiveType } from './policy';
 import { Role } from './viewer';
 
 /**
- * Field-level policy as data (DESIGN §3): which sensitivity class each sensitive field belongs
- * to. Resolvers never read these fields straight from an entity; they go through `readSensitive`,
- * the one place where an allowed sensitive read is decided.
- *
- * This is the foundation's skeleton: the patient themself, ADMIN, the recording organisation and
- * contract parties. Consent- and purpose-driven access is the permissions issue.
+ * Enforces the field classes of `policy.ts`. Resolvers never read a sensitive field straight
+ * from an entity: they call `readSensitive`, and `decide` is the one place where a sensitive
+ * read is allowed or refused.
  */
-export enum Sensitivity {
-  PATIENT_IDENTITY = 'PATIENT_IDENTITY',
-  PATIENT_CONTACT = 'PATIENT_CONTACT',
-  PATIENT_HEALTH = 'PATIENT_HEALTH',
-  INTERACTION_NOTES = 'INTERACTION_NOTES',
-  CONTRACT_TERMS = 'CONTRACT_TERMS',
-}
-
 interface Records {
   Patient: Stakeholder;
   Interaction: Interaction;
   Contract: Contract;
 }
 
-export const FIELD_POLICY: { [T in keyof Records]: Record<string, Sensitivity> } = {
-  Patient: {
-    displayName: Sensitivity.PATIENT_IDENTITY,
-    birthYear: Sensitivity.PATIENT_IDENTITY,
-    email: Sensitivity.PATIENT_CONTACT,
-    phone: Sensitivity.PATIENT_CONTACT,
-    conditions: Sensitivity.PATIENT_HEALTH,
-  },
-  Interaction: { notes: Sensitivity.INTERACTION_NOTES },
-  Contract: { value: Sensitivity.CONTRACT_TERMS },
-};
-
-async function mayRead<T extends keyof Records>(ctx: Context, type: T, sensitivity: Sensitivity, record: Records[T]): Promise<boolean> {
+/** May the viewer read fields of `sensitivity` on this record? Consents come from a per-request loader. */
+export async function decide<T extends SensitiveType>(ctx: Context, type: T, sensitivity: Sensitivity, record: Records[T]): Promise<boolean> {
   const viewer = ctx.viewer;
   if (!viewer) return false;
-  if (viewer.role === Role.ADMIN) return true;
-  switch (sensitivity) {
-    case Sensitivity.PATIENT_IDENTITY:
-    case Sensitivity.PATIENT_CONTACT:
-    case Sensitivity.PATIENT_HEALTH:
-      return viewer.patientId === (record as Stakeholder).id;
-    case Sensitivity.INTERACTION_NOTES:
-      return viewer.orgId !== null && viewer.orgId === (record as Interaction).recordedByOrgId;
-    case Sensitivity.CONTRACT_TERMS: {
-      const parties = await ctx.loaders.partiesByContract.load((record as Contract).id);
-      const isParty = parties.some((p: { stakeholderId: string }) => p.stakeholderId === viewer.orgId || p.stakeholderId === viewer.patientId);
-      return isParty && (viewer.role === Role.ENGAGEMENT_MANAGER || viewer.role === Role.PATIENT);
+  const rule = CLASSES[sensitivity];
+  if (rule.roles.includes(viewer.role)) return true;
+  if (type === 'Patient') {
+    const patientId = (record as Stakeholder).id;
+    if (rule.patientThemself && viewer.role === Role.PATIENT && viewer.patientId === patientId) return true;
+    if (rule.consentScope && viewer.orgId && CONSENT_HOLDER_ROLES.includes(viewer.role)) {
+      return (await ctx.loaders.viewerConsentScopes.load(patientId)).has(rule.consentScope);
     }
+    return false;
   }
-  void type;
+  if (type === 'Contract' && rule.partyRoles?.includes(viewer.role)) {
+    const parties = await ctx.loaders.partiesByContract.load((record as Contract).id);
+    return parties.some((p) => p.stakeholderId === viewer.orgId || p.stakeholderId === viewer.patientId);
+  }
+  if (type === 'Interaction' && rule.recordingOrganisation) {
+    return viewer.orgId !== null && viewer.orgId === (record as Interaction).recordedByOrgId;
+  }
   return false;
 }
 
+function classOf(type: SensitiveType, field: string): Sensitivity {
+  const sensitivity = (FIELDS[type] as Record<string, Sensitivity>)[field];
+  if (!sensitivity) throw new Error(`${type}.${field} is not classified in policy.ts`);
+  return sensitivity;
+}
+
 /** The value of a sensitive field if the viewer may read it, else null (no error: DESIGN §3). */
-export async function readSensitive<T extends keyof Records, V>(
+export async function readSensitive<T extends SensitiveType, V>(
   ctx: Context,
   type: T,
   field: string,
   record: Records[T],
   value: (record: Records[T]) => V,
 ): Promise<V | null> {
-  const sensitivity = FIELD_POLICY[type][field];
-  if (!sensitivity) throw new Error(`${type}.${field} is not classified in FIELD_POLICY`);
-  return (await mayRead(ctx, type, sensitivity, record)) ? value(record) : null;
+  return (await decide(ctx, type, classOf(type, field), record)) ? value(record) : null;
 }
 
 /** Names of the object's sensitive fields this viewer may not read. */
-export async function redactedFields<T extends keyof Records>(ctx: Context, type: T, record: Records[T]): Promise<string[]> {
-  const fields = Object.entries(FIELD_POLICY[type]);
-  const allowed = await Promise.all(fields.map(([, sensitivity]) => mayRead(ctx, type, sensitivity, record)));
+export async function redactedFields<T extends SensitiveType>(ctx: Context, type: T, record: Records[T]): Promise<string[]> {
+  const fields = Object.entries(FIELDS[type]) as [string, Sensitivity][];
+  const allowed = await Promise.all(fields.map(([, sensitivity]) => decide(ctx, type, sensitivity, record)));
   return fields.filter((_, i) => !allowed[i]).map(([field]) => field);
 }

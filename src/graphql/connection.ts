@@ -1,6 +1,7 @@
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { sealRandom, unseal } from '../shared/sealing';
 import { badInput } from './errors';
 
 export enum SortDirection {
@@ -80,14 +81,19 @@ export interface SortKey {
   cast: 'text' | 'timestamptz' | 'date' | 'int';
 }
 
+/**
+ * Cursors are sealed (encrypted and authenticated): they carry a sort value and a database id,
+ * which must not reach a client (a redacted patient's id, for one) nor be forged by one.
+ */
 function encodeCursor(value: unknown, id: string): string {
   const v = value instanceof Date ? value.toISOString() : value;
-  return Buffer.from(JSON.stringify([v, id]), 'utf8').toString('base64url');
+  return sealRandom('cursor', Buffer.from(JSON.stringify([v, id]), 'utf8'));
 }
 
 function decodeCursor(cursor: string): [string | number, string] {
+  const opened = unseal('cursor', cursor);
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const parsed = JSON.parse(opened?.toString('utf8') ?? 'null') as unknown;
     if (
       Array.isArray(parsed) &&
       parsed.length === 2 &&

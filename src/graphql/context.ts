@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { recordVisibility, type RecordVisibility } from '../access/record-visibility';
 import type { TokenVerifier } from '../access/token';
 import type { Viewer } from '../access/viewer';
 import { appError, ErrorCode } from './errors';
@@ -10,7 +11,15 @@ export interface Context {
   /** null: no token was sent (only public fields resolve). */
   viewer: Viewer | null;
   db: DataSource;
+  /** SQL predicates that keep records the viewer may not see in the database. */
+  visibility: RecordVisibility;
   loaders: Loaders;
+}
+
+/** The context of one request as `viewer` (also used by tests and tools that run operations in process). */
+export function contextFor(db: DataSource, viewer: Viewer | null, requestId: string = randomUUID()): Context {
+  const visibility = recordVisibility(viewer);
+  return { requestId, viewer, db, visibility, loaders: createLoaders(db, { viewer, visibility }) };
 }
 
 export interface ContextDeps {
@@ -30,5 +39,5 @@ export async function buildContext(deps: ContextDeps, authorization: string | un
       throw appError(ErrorCode.UNAUTHENTICATED, `Invalid token: ${(error as Error).message}.`);
     }
   }
-  return { requestId: requestId ?? randomUUID(), viewer, db: deps.db, loaders: createLoaders(deps.db) };
+  return contextFor(deps.db, viewer, requestId);
 }

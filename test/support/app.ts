@@ -4,8 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Role, type Viewer } from '../../src/access/viewer';
 import { createDataSource, sqlObserver } from '../../src/database/data-source';
-import { createLoaders } from '../../src/graphql/loaders';
-import type { Context } from '../../src/graphql/context';
+import { contextFor, type Context } from '../../src/graphql/context';
 import { createApolloServer } from '../../src/graphql/server';
 import { ConsentPurpose } from '../../src/modules/consent/consent.entity';
 import { DEFAULT_PURPOSE } from '../../src/access/viewer';
@@ -50,7 +49,7 @@ export async function createTestApp(): Promise<TestApp> {
   const server = await serverPromise;
 
   const run = async <T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null): Promise<GqlResult<T>> => {
-    const contextValue: Context = { requestId: 'test', viewer, db, loaders: createLoaders(db) };
+    const contextValue: Context = contextFor(db, viewer, 'test');
     const response = await server.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
     return response.body.singleResult as GqlResult<T>;

@@ -1,8 +1,9 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Affiliation } from './affiliation.entity';
 
-export function createAffiliationLoaders(db: DataSource) {
+export function createAffiliationLoaders(db: DataSource, _scope: LoaderScope) {
   return {
     affiliation: byIdLoader((ids) =>
       db.getRepository(Affiliation).createQueryBuilder('a').where('a.id = ANY(:ids)', { ids }).getMany(),

@@ -1,8 +1,9 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Commitment } from './commitment.entity';
 
-export function createCommitmentLoaders(db: DataSource) {
+export function createCommitmentLoaders(db: DataSource, _scope: LoaderScope) {
   // Soonest due first, undated last.
   const commitments = () =>
     db

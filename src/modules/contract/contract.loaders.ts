@@ -1,3 +1,4 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
@@ -12,7 +13,7 @@ export interface ContractsOfPartyKey {
 const statusesKey = (statuses: readonly ContractStatus[] | null): string | null =>
   statuses?.length ? [...statuses].sort().join(',') : null;
 
-export function createContractLoaders(db: DataSource) {
+export function createContractLoaders(db: DataSource, _scope: LoaderScope) {
   return {
     contract: byIdLoader((ids) => db.getRepository(Contract).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany()),
 

@@ -1,3 +1,4 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { StakeholderKind } from '../stakeholder/stakeholder.entity';
@@ -44,7 +45,7 @@ const NEIGHBOURS_SQL = `
 
 const argsKey = (q: NeighbourQuery): string => JSON.stringify([q.depth, q.kinds ? [...q.kinds].sort() : null, q.first]);
 
-export function createGraphLoaders(db: DataSource) {
+export function createGraphLoaders(db: DataSource, _scope: LoaderScope) {
   return {
     /** Each stakeholder's neighbours: one recursive query for all stakeholders that ask with the same arguments. */
     neighbours: new DataLoader<NeighbourQuery, NeighbourRow[], string>(

@@ -1,3 +1,4 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
@@ -11,7 +12,7 @@ export interface RecentInteractionsKey {
   first: number;
 }
 
-export function createInteractionLoaders(db: DataSource) {
+export function createInteractionLoaders(db: DataSource, _scope: LoaderScope) {
   return {
     interaction: byIdLoader((ids) => db.getRepository(Interaction).createQueryBuilder('i').where('i.id = ANY(:ids)', { ids }).getMany()),
 

@@ -1,8 +1,9 @@
+import type { LoaderScope } from '../../graphql/loaders';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Partnership, PartnershipMember } from './partnership.entity';
 
-export function createPartnershipLoaders(db: DataSource) {
+export function createPartnershipLoaders(db: DataSource, _scope: LoaderScope) {
   const members = () => db.getRepository(PartnershipMember).createQueryBuilder('m').orderBy('m.joined_at').addOrderBy('m.id');
   return {
     partnership: byIdLoader((ids) =>

@@ -1,5 +1,5 @@
 import { GraphQLCountryCode } from 'graphql-scalars';
-import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import {
   Check,
   ChildEntity,
@@ -79,7 +79,7 @@ export abstract class Stakeholder {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
+  /** The id field is resolved per viewer (stakeholder.resolver.ts): a redacted patient has an id of the viewer's own. */
   get globalId(): string {
     return toGlobalId('Stakeholder', this.id);
   }

@@ -1,6 +1,7 @@
 import { GraphQLEmailAddress } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { readSensitive, redactedFields } from '../../access/field-policy';
+import { presentedStakeholderId } from '../../access/patient-ids';
 import { Connection, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { Payload } from '../../shared/mutation';
@@ -21,6 +22,14 @@ export class StakeholderPayload extends Payload(Stakeholder as never, 'stakehold
 
 @Resolver(() => Stakeholder)
 export class StakeholderResolver {
+  @FieldResolver(() => ID, {
+    name: 'id',
+    description: "Opaque global ID. A patient whose identity you may not read has an id of your organisation's own: another organisation sees another id.",
+  })
+  presentedId(@Root() stakeholder: Stakeholder, @Ctx() ctx: Context): Promise<string> {
+    return presentedStakeholderId(ctx, stakeholder);
+  }
+
   @Query(() => Stakeholder, { nullable: true, description: 'A stakeholder by global ID; null when it does not exist.' })
   stakeholder(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Stakeholder | null> {
     return stakeholderService.find(ctx, id);

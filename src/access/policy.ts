@@ -1,0 +1,119 @@
+import { ConsentScope } from '../modules/consent/consent.entity';
+import { Role } from './viewer';
+
+/**
+ * Who sees what (DESIGN §3), as data. `field-policy.ts` enforces the field classes (a hidden
+ * field resolves to null and is named in `redactedFields`), `record-visibility.ts` turns the
+ * record rules into SQL so that hidden records never leave the database, and the shield rules
+ * of the classified fields are derived from `FIELDS` (see `policyRules`). Tests check that every
+ * field of a sensitive type is classified here, and hold the expected outcomes written by hand.
+ */
+export enum Sensitivity {
+  PATIENT_IDENTITY = 'PATIENT_IDENTITY',
+  PATIENT_CONTACT = 'PATIENT_CONTACT',
+  PATIENT_HEALTH = 'PATIENT_HEALTH',
+  CONTRACT_TERMS = 'CONTRACT_TERMS',
+  INTERACTION_NOTES = 'INTERACTION_NOTES',
+}
+
+export interface SensitivityClass {
+  description: string;
+  /** Roles that always read it. */
+  roles: Role[];
+  /** The patient the field is about reads it. */
+  patientThemself?: boolean;
+  /** Viewers of an organisation holding the patient's active consent with this scope, for the request's purpose. */
+  consentScope?: ConsentScope;
+  /** Roles that read it when their organisation (or the patient themself) is a party of the contract. */
+  partyRoles?: Role[];
+  /** Viewers of the organisation that recorded the interaction. */
+  recordingOrganisation?: boolean;
+}
+
+/** Roles that act for an organisation, and so may hold a patient's consent through it. */
+export const CONSENT_HOLDER_ROLES: Role[] = [Role.ENGAGEMENT_MANAGER, Role.PARTNER];
+
+export const CLASSES: Record<Sensitivity, SensitivityClass> = {
+  PATIENT_IDENTITY: {
+    description: "A patient's identity: who the pseudonym is.",
+    roles: [Role.ADMIN],
+    patientThemself: true,
+    consentScope: ConsentScope.IDENTITY,
+  },
+  PATIENT_CONTACT: {
+    description: 'How to reach a patient.',
+    roles: [Role.ADMIN],
+    patientThemself: true,
+    consentScope: ConsentScope.CONTACT,
+  },
+  PATIENT_HEALTH: {
+    description: "A patient's health: conditions, and affiliations to patient organisations (they reveal a condition).",
+    roles: [Role.ADMIN],
+    patientThemself: true,
+    consentScope: ConsentScope.HEALTH,
+  },
+  CONTRACT_TERMS: {
+    description: "A contract's value and documents.",
+    roles: [Role.ADMIN],
+    partyRoles: [Role.ENGAGEMENT_MANAGER, Role.PATIENT],
+  },
+  INTERACTION_NOTES: {
+    description: "An interaction's notes.",
+    roles: [Role.ADMIN],
+    recordingOrganisation: true,
+  },
+};
+
+/** The sensitive fields of each type, by class. */
+export const FIELDS = {
+  Patient: {
+    displayName: Sensitivity.PATIENT_IDENTITY,
+    birthYear: Sensitivity.PATIENT_IDENTITY,
+    email: Sensitivity.PATIENT_CONTACT,
+    phone: Sensitivity.PATIENT_CONTACT,
+    conditions: Sensitivity.PATIENT_HEALTH,
+  },
+  Interaction: { notes: Sensitivity.INTERACTION_NOTES },
+  Contract: { value: Sensitivity.CONTRACT_TERMS },
+} as const satisfies Record<string, Record<string, Sensitivity>>;
+
+export type SensitiveType = keyof typeof FIELDS;
+
+/**
+ * Every other field of a sensitive type, declared public on purpose. A field added to one of
+ * these types without being listed here or in FIELDS fails `test/policy.test.ts`.
+ */
+export const PUBLIC_FIELDS: Record<SensitiveType, string[]> = {
+  Patient: [
+    'id', 'kind', 'name', 'pseudonym', 'country', 'description', 'website', 'tags', 'languages', 'expertise',
+    'createdAt', 'updatedAt', 'archivedAt', 'version', 'redactedFields',
+    // Relations: each lists only what the viewer may see (records below).
+    'affiliations', 'partnerships', 'memberships', 'commitments', 'contracts', 'interactions', 'neighbours', 'consents',
+  ],
+  Interaction: [
+    'id', 'kind', 'occurredAt', 'durationMinutes', 'summary', 'recordedByUser', 'createdAt', 'updatedAt', 'version',
+    'redactedFields', 'participants', 'partnership', 'recordedByOrg', 'followUps',
+  ],
+  Contract: [
+    'id', 'title', 'kind', 'status', 'effectiveFrom', 'effectiveTo', 'fairMarketValueAssessed', 'conflictOfInterestDeclared',
+    'disclosable', 'terminatedAt', 'terminationReason', 'createdAt', 'updatedAt', 'version', 'redactedFields', 'parties',
+    'partnership',
+  ],
+};
+
+/**
+ * Records that do not exist for some viewers (null by id, absent from lists, counts and
+ * traversals). ADMIN sees every record.
+ */
+export const RECORDS = {
+  Contract: 'Only its parties: the staff of a party organisation, and a patient party.',
+  Partnership: "A MEMBERS partnership: only its current members' staff and patient members.",
+  PartnershipMember: 'With its partnership.',
+  Commitment: 'With its partnership (if any); always for the committer and the beneficiary.',
+  Interaction: 'With its partnership (if any); always for the participants and the recording organisation.',
+  Affiliation: 'Of a patient to a patient organisation: PATIENT_HEALTH (the patient, consent with HEALTH scope).',
+  Consent: 'Only the patient themself.',
+} as const;
+
+/** A patient whose identity the viewer may not read is shown under an id of that viewer's own (see patient-ids.ts). */
+export const REDACTED_PATIENT_ID = 'An organisation-specific id: the same patient has another id for every other organisation.';
