@@ -96,7 +96,7 @@ export const affiliationService = {
         if (from.id === to.id) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot be affiliated to itself.', 'input.toId')] };
         }
-        const ends = await resolveStakeholderRefs(tx, [
+        const ends = await resolveStakeholderRefs(ctx, tx, [
           { globalId: input.fromId, field: 'input.fromId' },
           { globalId: input.toId, field: 'input.toId' },
         ]);

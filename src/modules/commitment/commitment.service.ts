@@ -112,7 +112,7 @@ export const commitmentService = {
       input,
       replay: (tx, ids) => tx.getRepository(Commitment).findOneBy({ id: ids.commitment }),
       run: async (tx) => {
-        const refs = await resolveStakeholderRefs(tx, [
+        const refs = await resolveStakeholderRefs(ctx, tx, [
           { globalId: input.committerId, field: 'input.committerId' },
           ...(input.beneficiaryId != null ? [{ globalId: input.beneficiaryId, field: 'input.beneficiaryId' }] : []),
         ]);

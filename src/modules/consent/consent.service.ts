@@ -82,7 +82,7 @@ export const consentService = {
       input,
       replay: (tx, ids) => tx.getRepository(Consent).findOneBy({ id: ids.consent }),
       run: async (tx) => {
-        const refs = await resolveStakeholderRefs(tx, [patientRef(input.patientId), ...(input.granteeId != null ? [granteeRef(input.granteeId)] : [])]);
+        const refs = await resolveStakeholderRefs(ctx, tx, [patientRef(input.patientId), ...(input.granteeId != null ? [granteeRef(input.granteeId)] : [])]);
         if ('errors' in refs) return refs;
         try {
           const inserted = await tx

@@ -93,6 +93,7 @@ export const contractService = {
           errors.push(userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder is a party only once.', 'input.parties'));
         }
         const parties = await resolveStakeholderRefs(
+          ctx,
           tx,
           input.parties.map((party, i) => ({ globalId: party.stakeholderId, field: `input.parties.${i}.stakeholderId` })),
         );

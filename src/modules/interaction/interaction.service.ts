@@ -78,7 +78,7 @@ export const interactionService = {
             ...(followUp.beneficiaryId != null ? [{ globalId: followUp.beneficiaryId, field: `input.followUps.${i}.beneficiaryId` }] : []),
           ]),
         ];
-        const stakeholders = await resolveStakeholderRefs(tx, refs);
+        const stakeholders = await resolveStakeholderRefs(ctx, tx, refs);
         if ('errors' in stakeholders) errors.push(...stakeholders.errors);
         const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
         if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);

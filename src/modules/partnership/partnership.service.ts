@@ -167,6 +167,7 @@ export const partnershipService = {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'endDate cannot be before startDate.', 'input.endDate')] };
         }
         const refs = await resolveStakeholderRefs(
+          ctx,
           tx,
           input.members.map((m, i) => ({ globalId: m.stakeholderId, field: `input.members.${i}.stakeholderId` })),
         );
@@ -246,7 +247,7 @@ export const partnershipService = {
       run: async (tx) => {
         const locked = await lockPartnership(tx, partnership.id);
         if (locked.status === PartnershipStatus.CONCLUDED) return { errors: [concluded('input.partnershipId')] };
-        const refs = await resolveStakeholderRefs(tx, [{ globalId: input.stakeholderId, field: 'input.stakeholderId' }]);
+        const refs = await resolveStakeholderRefs(ctx, tx, [{ globalId: input.stakeholderId, field: 'input.stakeholderId' }]);
         if ('errors' in refs) return refs;
         const [stakeholderId] = refs.ids;
         const members = await currentMembers(tx, partnership.id);

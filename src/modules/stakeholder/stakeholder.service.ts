@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
 import { Role } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import {
   findByGlobalId,
@@ -98,10 +98,12 @@ export interface StakeholderRef {
  * archived stakeholder cannot enter new records (BAD_USER_INPUT). Returns database ids in the order of `refs`.
  */
 export async function resolveStakeholderRefs(
+  ctx: Pick<Context, 'viewer'>,
   tx: EntityManager,
   refs: readonly StakeholderRef[],
 ): Promise<{ ids: string[] } | { errors: UserError[] }> {
-  const ids = refs.map((ref) => fromGlobalId(ref.globalId, 'Stakeholder')?.id ?? null);
+  // A redacted patient's id opens only for the viewer it was shown to.
+  const ids = refs.map((ref) => stakeholderIdOf(ctx, ref.globalId));
   const known = ids.filter((id): id is string => id !== null);
   const rows = known.length
     ? await tx.getRepository(Stakeholder).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: known }).getMany()
