@@ -15,6 +15,8 @@ export interface Config {
   jwksUrl: string | undefined;
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
+  /** Seals cursors and redacted patient ids; undefined: the development secret. */
+  idSecret: string | undefined;
   /** Load the demo alliance into an empty database at start. */
   seedOnEmpty: boolean;
   /** Log every SQL statement (development aid). */
@@ -76,8 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters');
   }
+  const idSecret = env.ID_SECRET || undefined;
+  if (idSecret !== undefined && idSecret.length < 32) problems.push('ID_SECRET must be at least 32 characters');
   if (nodeEnv === 'production') {
     if (!jwksUrl && !jwtSecret) problems.push('production needs JWKS_URL (or JWT_SECRET)');
+    if (!idSecret) problems.push('production needs ID_SECRET (it seals cursors and redacted patient ids)');
     if (!env.DATABASE_URL) problems.push('production needs DATABASE_URL (the embedded database is for development)');
   } else if (!jwksUrl && !jwtSecret) {
     jwtSecret = DEV_SECRET;
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwksUrl,
     jwtIssuer: env.JWT_ISSUER || undefined,
     jwtAudience: env.JWT_AUDIENCE || undefined,
+    idSecret,
     seedOnEmpty: bool('SEED_ON_EMPTY', nodeEnv !== 'production'),
     logSql: bool('LOG_SQL', false),
   };

@@ -4,11 +4,13 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database/database';
 import { takeOverSignals } from './database/embedded';
 import { startHttpServer } from './graphql/http';
+import { configureSealing } from './shared/sealing';
 import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
 
 /** Bootstrap only: config → database → server, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  configureSealing(config.idSecret);
   const database = await openDatabase(config);
   const db = database.dataSource;
   if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {

@@ -287,6 +287,14 @@ describe('stakeholders(...)', () => {
     expect(errorCodes(await app.run(LIST, { first: 101 }, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, { first: 0 }, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, { after: 'garbage' }, admin()))).toEqual(['BAD_USER_INPUT']);
+    // A cursor of another list (or another ordering) does not open here.
+    const source = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'cursor source', tags: ['cursor-source'] });
+    const other = dataOf<List>(await app.run(LIST, { first: 1, filter: { tags: ['cursor-source'] }, orderBy: { field: 'CREATED_AT', direction: 'ASC' } }, admin()));
+    expect(errorCodes(await app.run(LIST, { after: other.stakeholders.pageInfo.endCursor }, admin()))).toEqual(['BAD_USER_INPUT']);
+    // Cursors are sealed: neither the id nor the sort value can be read out of one.
+    const raw = Buffer.from(other.stakeholders.pageInfo.endCursor, 'base64url').toString('latin1');
+    expect(raw).not.toContain(source.id);
+    expect(raw).not.toContain(source.createdAt.toISOString());
     // An explicit null for a defaulted non-null argument is the client's mistake, not an internal error.
     expect(errorCodes(await app.run('{ stakeholders(first: null) { totalCount } }', {}, admin()))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await app.run(LIST, {}, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);

@@ -74,6 +74,6 @@ describe('configuration', () => {
     for (const problem of [/PORT must be an integer/, /DATABASE_URL must use postgres:/, /JWT_SECRET must be at least 32/, /SEED_ON_EMPTY must be true or false/]) {
       expect(() => loadConfig(bad)).toThrow(problem);
     }
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/production needs JWKS_URL[\s\S]*production needs DATABASE_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/production needs JWKS_URL[\s\S]*production needs ID_SECRET[\s\S]*production needs DATABASE_URL/);
   });
 });

@@ -85,13 +85,14 @@ export interface SortKey {
  * Cursors are sealed (encrypted and authenticated): they carry a sort value and a database id,
  * which must not reach a client (a redacted patient's id, for one) nor be forged by one.
  */
-function encodeCursor(value: unknown, id: string): string {
+function encodeCursor(value: unknown, id: string, list: string): string {
   const v = value instanceof Date ? value.toISOString() : value;
-  return sealRandom('cursor', Buffer.from(JSON.stringify([v, id]), 'utf8'));
+  return sealRandom('cursor', Buffer.from(JSON.stringify([v, id]), 'utf8'), list);
 }
 
-function decodeCursor(cursor: string): [string | number, string] {
-  const opened = unseal('cursor', cursor);
+/** `list` (the sort expression) binds a cursor to its kind of list: another list's cursor does not open. */
+function decodeCursor(cursor: string, list: string): [string | number, string] {
+  const opened = unseal('cursor', cursor, list);
   try {
     const parsed = JSON.parse(opened?.toString('utf8') ?? 'null') as unknown;
     if (
@@ -124,7 +125,7 @@ export async function paginate<T extends ObjectLiteral>(
   const countQb = qb.clone();
   const op = direction === SortDirection.ASC ? '>' : '<';
   if (args.after) {
-    const [value, id] = decodeCursor(args.after);
+    const [value, id] = decodeCursor(args.after, `${qb.alias}:${sort.expression}`);
     qb.andWhere(`(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS uuid))`, {
       cursorValue: value,
       cursorId: id,
@@ -138,7 +139,7 @@ export async function paginate<T extends ObjectLiteral>(
     .getMany();
   const hasNextPage = rows.length > args.first;
   const nodes = hasNextPage ? rows.slice(0, args.first) : rows;
-  const cursors = nodes.map((row) => encodeCursor(sortValue(row), row.id as string));
+  const cursors = nodes.map((row) => encodeCursor(sortValue(row), row.id as string, `${qb.alias}:${sort.expression}`));
   return {
     nodes,
     cursors,
