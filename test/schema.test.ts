@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GraphQLObjectType, isIntrospectionType, isObjectType } from 'graphql';
 import { ruleTree } from '../src/access/permissions';
+import { readsRecords } from '../src/access/rules';
 import { printSdl, SCHEMA_FILE } from '../src/graphql/emit-schema.cli';
 import { buildBareSchema } from '../src/graphql/schema';
 
@@ -23,6 +24,21 @@ describe('schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('guards every classified sensitive field with the rule derived from the policy', () => {
+    const tree = ruleTree() as Record<string, Record<string, unknown>>;
+    for (const [type, field] of [
+      ['Patient', 'displayName'],
+      ['Patient', 'birthYear'],
+      ['Patient', 'email'],
+      ['Patient', 'phone'],
+      ['Patient', 'conditions'],
+      ['Interaction', 'notes'],
+      ['Contract', 'value'],
+    ]) {
+      expect(tree[type][field]).toBe(readsRecords);
+    }
   });
 
   it('names no type or field in the rule tree that the schema lacks', async () => {

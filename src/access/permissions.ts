@@ -3,7 +3,8 @@ import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield/typings/types';
 import { forbidden } from '../graphql/errors';
 import { RULE_TREES } from '../graphql/resolvers';
-import { isPublic } from './rules';
+import { FIELDS } from './policy';
+import { isPublic, readsRecords } from './rules';
 
 /** Types that only wrap data guarded at the root field, plus the open health check. */
 const SHARED_RULES = {
@@ -13,23 +14,40 @@ const SHARED_RULES = {
   UserError: isPublic,
 };
 
-/** Merges the modules' rule trees (`<domain>.rules.ts`); a type or field named twice is a bug. */
+/**
+ * The shield rules of the classified fields, derived from policy.ts: a sensitive field is asked
+ * only by roles that read records (never ANALYST); whether its value or null comes back is
+ * then `decide`'s, per record and viewer.
+ */
+export function policyRules(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(FIELDS).map(([type, fields]) => [type, Object.fromEntries(Object.keys(fields).map((field) => [field, readsRecords]))]),
+  );
+}
+
+const isRule = (value: unknown): boolean => typeof value === 'object' && value !== null && 'resolve' in value;
+
+/**
+ * Merges the modules' rule trees (`<domain>.rules.ts`) and the policy's. A type-wide rule and
+ * field rules of the same type combine as `{ '*': typeRule, ...fieldRules }`; a type or field
+ * named twice is a bug.
+ */
 export function ruleTree(): Record<string, Record<string, unknown> | unknown> {
   const tree: Record<string, Record<string, unknown> | unknown> = {};
-  for (const partial of [SHARED_RULES, ...RULE_TREES]) {
+  for (const partial of [SHARED_RULES, ...RULE_TREES, policyRules()]) {
     for (const [type, rules] of Object.entries(partial)) {
       const existing = tree[type];
       if (existing === undefined) {
-        tree[type] = typeof rules === 'object' && rules !== null && !('resolve' in rules) ? { ...rules } : rules;
+        tree[type] = isRule(rules) ? rules : { ...(rules as Record<string, unknown>) };
         continue;
       }
-      if (typeof existing !== 'object' || existing === null || 'resolve' in existing || typeof rules !== 'object' || rules === null) {
-        throw new Error(`shield rules for ${type} are declared twice`);
+      const merged: Record<string, unknown> = isRule(existing) ? { '*': existing } : (existing as Record<string, unknown>);
+      const adding: Record<string, unknown> = isRule(rules) ? { '*': rules } : (rules as Record<string, unknown>);
+      for (const [field, rule] of Object.entries(adding)) {
+        if (field in merged) throw new Error(`shield rule ${type}.${field} is declared twice`);
+        merged[field] = rule;
       }
-      for (const [field, rule] of Object.entries(rules)) {
-        if (field in existing) throw new Error(`shield rule ${type}.${field} is declared twice`);
-        (existing as Record<string, unknown>)[field] = rule;
-      }
+      tree[type] = merged;
     }
   }
   return tree;
