@@ -1,8 +1,10 @@
-import { Role } from '../src/access/viewer';
+import { Role, type Viewer } from '../src/access/viewer';
+import { ConsentPurpose, ConsentScope } from '../src/modules/consent/consent.entity';
 import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { aid, dayFromToday, makeAffiliation } from './support/affiliation.factories';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
+import { makeConsent } from './support/consent.factories';
 import { gid, makeStakeholder } from './support/factories';
 
 let app: TestApp;
@@ -224,6 +226,21 @@ describe('addAffiliation', () => {
     expect(await affiliationRows('from_id = $1', [member.id])).toEqual([{ kind: 'MEMBER_OF', until: null, version: 1 }]);
   });
 
+  it("records a patient's affiliation to a patient organisation only with the patient's HEALTH consent (else FORBIDDEN, nothing written)", async () => {
+    const po = await org();
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const input = { kind: 'MEMBER_OF', fromId: gid(patient), toId: gid(po) };
+    // An existing hidden membership must not show through as a CONFLICT either.
+    await makeAffiliation(app.db, patient, po);
+    const before = await affiliationRows('from_id = $1', [patient.id]);
+    const refused = await app.run(ADD, { input: { ...input, since: '2025-01-01' } }, em(po));
+    expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+    expect(await affiliationRows('from_id = $1', [patient.id])).toEqual(before);
+    await makeConsent(app.db, patient, { granteeId: po.id, scopes: [ConsentScope.HEALTH] });
+    const allowed = dataOf<AddOut>(await app.run(ADD, { input }, em(po))).addAffiliation;
+    expect(allowed.userErrors.map((e) => e.code)).toEqual(['CONFLICT']); // now it may know: the membership exists
+  });
+
   it('refuses invalid references as userErrors and writes nothing', async () => {
     const a = await company();
     const b = await org();
@@ -357,5 +374,126 @@ describe('endAffiliation', () => {
     expect(errorCodes(await app.run(END, { input: { id: aid(x), version: 1 } }, em(await company())))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await app.run(END, { input: { id: aid(x), version: 1 } }, viewerOf(Role.PARTNER, { orgId: a.id })))).toEqual(['FORBIDDEN']);
     expect(await affiliationRows('id = $1', [x.id])).toEqual([{ kind: 'MEMBER_OF', until: null, version: 1 }]);
+  });
+});
+
+describe("a patient's affiliations to patient organisations (health data)", () => {
+  const DAY = 86_400_000;
+  const partner = (s: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: s.id });
+  const SEEN = `
+    query ($patient: ID!, $po: ID!, $ids: [ID!]!) {
+      ofPatient: affiliations(filter: { stakeholderId: $patient }) { totalCount nodes { id } }
+      ofPo: affiliations(filter: { toId: $po, kinds: [MEMBER_OF] }) { totalCount nodes { id } }
+      patient: stakeholder(id: $patient) { affiliations(current: null) { id } }
+      po: stakeholder(id: $po) { affiliations(current: null) { id } neighbours { stakeholder { name } } }
+      nodes(ids: $ids) { id }
+    }`;
+  type Seen = {
+    ofPatient: { totalCount: number; nodes: { id: string }[] };
+    ofPo: { totalCount: number; nodes: { id: string }[] };
+    patient: { affiliations: { id: string }[] };
+    po: { affiliations: { id: string }[]; neighbours: { stakeholder: { name: string } }[] };
+    nodes: ({ id: string } | null)[];
+  };
+
+  it('is hidden without the patient\'s active HEALTH consent for the viewer\'s organisation and purpose, everywhere', async () => {
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: `hp-${Date.now()}` });
+    const po = await org({ name: 'Health Org' });
+    const sponsor = await company({ name: 'Health Sponsor' });
+    const viewerOrg = await company();
+    const joined = await makeAffiliation(app.db, patient, po, { kind: AffiliationKind.MEMBER_OF });
+    const represented = await makeAffiliation(app.db, po, patient, { kind: AffiliationKind.REPRESENTS });
+    const advises = await makeAffiliation(app.db, patient, sponsor, { kind: AffiliationKind.ADVISES });
+    const backs = await makeAffiliation(app.db, sponsor, po, { kind: AffiliationKind.MEMBER_OF });
+    const ids = (...as: { id: string }[]) => as.map((a) => ({ id: aid(a) }));
+    const seen = async (viewer: Viewer) =>
+      dataOf<Seen>(await app.run(SEEN, { patient: gid(patient), po: gid(po), ids: [aid(joined), aid(represented), aid(advises)] }, viewer));
+    const HIDDEN: Seen = {
+      ofPatient: { totalCount: 1, nodes: ids(advises) },
+      ofPo: { totalCount: 1, nodes: ids(backs) },
+      patient: { affiliations: ids(advises) },
+      po: { affiliations: ids(backs), neighbours: [{ stakeholder: { name: 'Health Sponsor' } }] },
+      nodes: [null, null, { id: aid(advises) }],
+    };
+    const VISIBLE: Seen = {
+      ofPatient: { totalCount: 3, nodes: ids(joined, represented, advises) },
+      ofPo: { totalCount: 2, nodes: ids(joined, backs) },
+      patient: { affiliations: ids(joined, represented, advises) },
+      po: { affiliations: ids(joined, represented, backs), neighbours: [{ stakeholder: { name: 'Health Sponsor' } }, { stakeholder: { name: patient.name } }] },
+      nodes: [{ id: aid(joined) }, { id: aid(represented) }, { id: aid(advises) }],
+    };
+
+    expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
+    expect(await seen(em(po))).toEqual(HIDDEN); // the organisation itself holds no consent either
+    expect(await seen(viewerOf(Role.PATIENT, { patientId: (await makeStakeholder(app.db, StakeholderKind.PATIENT)).id }))).toEqual(HIDDEN);
+    expect(await seen(viewerOf(Role.PATIENT, { patientId: patient.id }))).toEqual(VISIBLE);
+    expect(await seen(admin())).toEqual(VISIBLE);
+
+    // Consent of other scopes, or for another purpose than the request's, does not show it.
+    await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.IDENTITY, ConsentScope.CONTACT] });
+    await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH], purposes: [ConsentPurpose.RESEARCH_DESIGN] });
+    expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
+    expect(await seen(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }))).toEqual(VISIBLE);
+
+    const granted = await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH] });
+    expect(await seen(partner(viewerOrg))).toEqual(VISIBLE);
+    expect(await seen(em(viewerOrg))).toEqual(VISIBLE);
+    expect(await seen(partner(sponsor))).toEqual(HIDDEN); // granted to one organisation, not to the alliance
+
+    // Withdrawal counts from the next request on; an expired consent shows nothing either.
+    await app.db.query('UPDATE consent SET withdrawn_at = now() WHERE id = $1', [granted.id]);
+    expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
+    await makeConsent(app.db, patient, {
+      granteeId: viewerOrg.id,
+      scopes: [ConsentScope.HEALTH],
+      grantedAt: new Date(Date.now() - 10 * DAY),
+      expiresAt: new Date(Date.now() - DAY),
+    });
+    expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
+
+    // Consent to the whole alliance shows it to every organisation.
+    await makeConsent(app.db, patient, { scopes: [ConsentScope.HEALTH] });
+    expect(await seen(partner(viewerOrg))).toEqual(VISIBLE);
+    expect(await seen(partner(sponsor))).toEqual(VISIBLE);
+  });
+
+  it('cannot be ended by one who may not see it: NOT_FOUND exactly like an unknown id, nothing changes', async () => {
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const po = await org();
+    const joined = await makeAffiliation(app.db, patient, po);
+    const end = async (id: string) => dataOf<EndOut>(await app.run(END, { input: { id, version: 1 } }, em(po))).endAffiliation;
+    const hidden = await end(aid(joined));
+    expect(hidden).toEqual({ affiliation: null, userErrors: [{ field: 'input.id', code: 'NOT_FOUND', message: 'No such affiliation.' }] });
+    expect(hidden).toEqual(await end(aid({ id: '00000000-0000-0000-0000-000000000000' })));
+    expect(await affiliationRows('id = $1', [joined.id])).toEqual([{ kind: 'MEMBER_OF', until: null, version: 1 }]);
+    await makeConsent(app.db, patient, { granteeId: po.id, scopes: [ConsentScope.HEALTH] });
+    expect(await end(aid(joined))).toEqual({ affiliation: { id: aid(joined), until: TODAY, version: 2 }, userErrors: [] });
+  });
+});
+
+describe('redacted patient ids in affiliations', () => {
+  it("shows a patient end under the viewer's organisation's id, which works as a filter and a reference for that organisation only", async () => {
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const sponsor = await company();
+    const other = await company();
+    const ID = `query ($id: ID!) { stakeholder(id: $id) { id } }`;
+    const idFor = async (viewer: Viewer) => dataOf<{ stakeholder: { id: string } }>(await app.run(ID, { id: gid(patient) }, viewer)).stakeholder.id;
+    const given = await idFor(em(sponsor));
+    expect(given).toMatch(/^rp_/);
+    expect(await idFor(em(other))).not.toBe(given);
+    expect(await idFor(admin())).toBe(gid(patient));
+
+    const added = dataOf<AddOut>(await app.run(ADD, { input: { kind: 'ADVISES', fromId: given, toId: gid(sponsor) } }, em(sponsor))).addAffiliation;
+    expect(added).toMatchObject({ affiliation: { kind: 'ADVISES', from: { id: given }, to: { id: gid(sponsor) } }, userErrors: [] });
+    expect(await affiliationRows('from_id = $1', [patient.id])).toEqual([{ kind: 'ADVISES', until: null, version: 1 }]);
+
+    const ofPatient = async (viewer: Viewer, id: string) =>
+      dataOf<ListOut>(await app.run(AFFILIATIONS, { filter: { fromId: id } }, viewer)).affiliations.totalCount;
+    expect(await ofPatient(viewerOf(Role.PARTNER, { orgId: sponsor.id }), given)).toBe(1);
+    expect(await ofPatient(viewerOf(Role.PARTNER, { orgId: other.id }), given)).toBe(0);
+    expect(await ofPatient(viewerOf(Role.PARTNER, { orgId: other.id }), await idFor(em(other)))).toBe(1);
+    // Sealed for the sponsor, the id is no id at all for another organisation's reference.
+    const refused = dataOf<AddOut>(await app.run(ADD, { input: { kind: 'ADVISES', fromId: given, toId: gid(other) } }, em(other))).addAffiliation;
+    expect(refused).toEqual({ affiliation: null, userErrors: [{ field: 'input.fromId', code: 'NOT_FOUND', message: expect.any(String) }] });
   });
 });

@@ -1,6 +1,7 @@
 import { Role } from '../src/access/viewer';
+import { toGlobalId } from '../src/graphql/global-id';
 import { CommitmentStatus } from '../src/modules/commitment/commitment.entity';
-import { PartnershipStatus } from '../src/modules/partnership/partnership.entity';
+import { PartnershipStatus, PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { cid, makeCommitment } from './support/commitment.factories';
@@ -15,6 +16,11 @@ afterAll(() => app.close());
 
 const company = (fields: Partial<Stakeholder> = {}) => makeStakeholder(app.db, StakeholderKind.COMPANY, fields);
 const em = (org: Stakeholder) => viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id });
+const UNKNOWN_COMMITMENT = cid({ id: '00000000-0000-0000-0000-000000000000' });
+const UNKNOWN_PARTNERSHIP = toGlobalId('Partnership', '00000000-0000-0000-0000-000000000000');
+/** A partnership only its current members see. */
+const closedPartnership = (members: Stakeholder[]) =>
+  makePartnership(app.db, members.map((stakeholder) => ({ stakeholder })), { visibility: PartnershipVisibility.MEMBERS });
 
 async function today(): Promise<string> {
   const [{ d }] = (await app.db.query('SELECT CURRENT_DATE::text AS d')) as { d: string }[];
@@ -168,8 +174,10 @@ describe('commitments(...)', () => {
       }
       return gid(committer);
     };
-    const small = await app.runCounted<{ commitments: { nodes: unknown[] } }>(NESTED, { committerId: await build(2) }, admin());
-    const large = await app.runCounted<{ commitments: { nodes: unknown[] } }>(NESTED, { committerId: await build(10) }, admin());
+    // A partner of another organisation: the visibility predicates run on every row.
+    const viewer = viewerOf(Role.PARTNER, { orgId: (await company()).id });
+    const small = await app.runCounted<{ commitments: { nodes: unknown[] } }>(NESTED, { committerId: await build(2) }, viewer);
+    const large = await app.runCounted<{ commitments: { nodes: unknown[] } }>(NESTED, { committerId: await build(10) }, viewer);
     expect(dataOf(small.result).commitments.nodes).toHaveLength(2);
     expect(dataOf(large.result).commitments.nodes).toHaveLength(10);
     expect(large.statements.length).toBe(small.statements.length);
@@ -210,15 +218,125 @@ describe('Stakeholder.commitments', () => {
     const build = async (size: number) => {
       const orgs: Stakeholder[] = [];
       for (let i = 0; i < size; i++) orgs.push(await company());
-      const { partnership } = await makePartnership(app.db, orgs.map((stakeholder) => ({ stakeholder })));
+      const { partnership } = await closedPartnership(orgs);
       for (const org of orgs) await makeCommitment(app.db, org, { partnershipId: partnership.id, beneficiaryId: orgs[0] === org ? orgs[1].id : orgs[0].id });
-      return pid(partnership);
+      // A member's engagement manager: the visibility predicates run on every row.
+      return { partnershipId: pid(partnership), viewer: em(orgs[0]) };
     };
-    const small = await app.runCounted(NESTED, { partnershipId: await build(2) }, admin());
-    const large = await app.runCounted(NESTED, { partnershipId: await build(10) }, admin());
-    dataOf(small.result);
-    dataOf(large.result);
-    expect(large.statements.length).toBe(small.statements.length);
+    type Nested = { partnership: { members: { stakeholder: { commitments: unknown[] } }[] } };
+    const counted = async (size: number) => {
+      const { partnershipId, viewer } = await build(size);
+      const { result, statements } = await app.runCounted<Nested>(NESTED, { partnershipId }, viewer);
+      // Each member made one commitment and the first benefits from all others (and the second from the first's).
+      const seen = dataOf(result).partnership.members.map((m) => m.stakeholder.commitments.length);
+      expect(seen.sort((x, y) => y - x)).toEqual([size, 2, ...Array(size - 2).fill(1)]);
+      return statements.length;
+    };
+    expect(await counted(10)).toBe(await counted(2));
+  });
+});
+
+describe('who sees a commitment', () => {
+  const SEEN = `
+    query ($id: ID!, $partnershipId: ID!, $committerId: ID!) {
+      commitment(id: $id) { id }
+      node(id: $id) { id }
+      inPartnership: commitments(first: 10, filter: { partnershipId: $partnershipId }) { totalCount nodes { title } }
+      byCommitter: commitments(first: 10, filter: { committerId: $committerId }) { totalCount nodes { title } }
+      committer: stakeholder(id: $committerId) { commitments { title } }
+    }`;
+
+  it("of a MEMBERS-only partnership: its members', the committer's and the beneficiary's only (and ADMIN's)", async () => {
+    const [lead, member, beneficiary, outsider] = [await company(), await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([lead, member]);
+    const closed = await makeCommitment(app.db, lead, { title: 'closed', partnershipId: partnership.id, dueDate: '2025-01-01' });
+    await makeCommitment(app.db, lead, { title: 'to beneficiary', partnershipId: partnership.id, beneficiaryId: beneficiary.id, dueDate: '2025-02-01' });
+    // Without a partnership a commitment is public (a test of its own below); here it shows the lists are not simply empty.
+    await makeCommitment(app.db, lead, { title: 'standalone', dueDate: '2025-03-01' });
+    const variables = { id: cid(closed), partnershipId: pid(partnership), committerId: gid(lead) };
+    const all = (titles: string[]) => ({ totalCount: titles.length, nodes: titles.map((title) => ({ title })) });
+    const member_ = {
+      commitment: { id: cid(closed) },
+      node: { id: cid(closed) },
+      inPartnership: all(['closed', 'to beneficiary']),
+      byCommitter: all(['closed', 'to beneficiary', 'standalone']),
+      committer: { commitments: [{ title: 'closed' }, { title: 'to beneficiary' }, { title: 'standalone' }] },
+    };
+    const beneficiary_ = {
+      commitment: null,
+      node: null,
+      inPartnership: all(['to beneficiary']),
+      byCommitter: all(['to beneficiary', 'standalone']),
+      committer: { commitments: [{ title: 'to beneficiary' }, { title: 'standalone' }] },
+    };
+    const outsider_ = {
+      commitment: null,
+      node: null,
+      inPartnership: all([]),
+      byCommitter: all(['standalone']),
+      committer: { commitments: [{ title: 'standalone' }] },
+    };
+    const cases = [
+      ['ADMIN', admin(), member_],
+      ["the committer's engagement manager", em(lead), member_],
+      ["another member's partner", viewerOf(Role.PARTNER, { orgId: member.id }), member_],
+      ["the beneficiary's partner", viewerOf(Role.PARTNER, { orgId: beneficiary.id }), beneficiary_],
+      ["an outsider's engagement manager", em(outsider), outsider_],
+    ] as const;
+    for (const [who, viewer, expected] of cases) {
+      expect({ who, ...dataOf(await app.run(SEEN, variables, viewer)) }).toEqual({ who, ...expected });
+    }
+    // The beneficiary sees the commitment made to it, but not the partnership it was made in.
+    const toBeneficiary = `query ($filter: CommitmentFilter) { commitments(first: 1, filter: $filter) { nodes { title partnership { id } } } }`;
+    const filter = { beneficiaryId: gid(beneficiary) };
+    expect(dataOf(await app.run(toBeneficiary, { filter }, em(beneficiary)))).toEqual({ commitments: { nodes: [{ title: 'to beneficiary', partnership: null }] } });
+    expect(dataOf(await app.run(toBeneficiary, { filter }, em(lead)))).toEqual({
+      commitments: { nodes: [{ title: 'to beneficiary', partnership: { id: pid(partnership) } }] },
+    });
+  });
+
+  it('goes with the membership: a member who left no longer sees it, a committer who is no member still does', async () => {
+    const [lead, leaver, committer] = [await company(), await company(), await company()];
+    const { partnership } = await makePartnership(
+      app.db,
+      [{ stakeholder: lead }, { stakeholder: leaver, joinedAt: '2025-01-01', leftAt: '2025-01-31' }],
+      { visibility: PartnershipVisibility.MEMBERS },
+    );
+    const commitment = await makeCommitment(app.db, committer, { partnershipId: partnership.id });
+    const query = `query ($id: ID!) { commitment(id: $id) { id } }`;
+    expect(dataOf(await app.run(query, { id: cid(commitment) }, em(lead))).commitment).toEqual({ id: cid(commitment) });
+    expect(dataOf(await app.run(query, { id: cid(commitment) }, em(leaver))).commitment).toBeNull();
+    expect(dataOf(await app.run(query, { id: cid(commitment) }, em(committer))).commitment).toEqual({ id: cid(commitment) });
+  });
+
+  it('of an ALLIANCE partnership, or of none: every reader', async () => {
+    const [a, b, reader] = [await company(), await company(), await company()];
+    const { partnership } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }]);
+    const inAlliance = await makeCommitment(app.db, a, { partnershipId: partnership.id });
+    const standalone = await makeCommitment(app.db, a);
+    const query = `query ($a: ID!, $b: ID!) { a: commitment(id: $a) { id } b: commitment(id: $b) { id } }`;
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    for (const viewer of [em(reader), viewerOf(Role.PARTNER, { orgId: reader.id }), viewerOf(Role.PATIENT, { patientId: patient.id })]) {
+      expect(dataOf(await app.run(query, { a: cid(inAlliance), b: cid(standalone) }, viewer))).toEqual({ a: { id: cid(inAlliance) }, b: { id: cid(standalone) } });
+    }
+  });
+
+  it("filters by a patient committer's redacted id, which opens only for the organisation it was shown to", async () => {
+    const [org, other] = [await company(), await company()];
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const commitment = await makeCommitment(app.db, patient, { title: 'patient pledge', beneficiaryId: org.id });
+    const SHOWN = `query ($id: ID!) { commitment(id: $id) { committer { id } beneficiary { id } } }`;
+    const shown = dataOf<{ commitment: { committer: { id: string }; beneficiary: { id: string } } }>(
+      await app.run(SHOWN, { id: cid(commitment) }, em(org)),
+    ).commitment;
+    expect(shown.committer.id).toMatch(/^rp_/);
+    expect(shown.beneficiary.id).toBe(gid(org));
+    const LIST = `query ($filter: CommitmentFilter) { commitments(first: 10, filter: $filter) { nodes { title } } }`;
+    const titles = async (filter: Record<string, unknown>, viewer: ReturnType<typeof em>) =>
+      dataOf<{ commitments: { nodes: { title: string }[] } }>(await app.run(LIST, { filter }, viewer)).commitments.nodes.map((n) => n.title);
+    expect(await titles({ committerId: shown.committer.id }, em(org))).toEqual(['patient pledge']);
+    expect(await titles({ committerId: shown.committer.id }, em(other))).toEqual([]);
+    expect(await titles({ committerId: gid(patient) }, admin())).toEqual(['patient pledge']);
   });
 });
 
@@ -283,6 +401,18 @@ describe('makeCommitment', () => {
       const data = dataOf<Made>(await app.run(MAKE, { input: { title: 'refused', committerId: gid(a), ...fields } }, admin()));
       expect(data.makeCommitment).toEqual({ commitment: null, userErrors: errors });
     }
+    expect(await countCommitments()).toBe(before);
+  });
+
+  it('is NOT_FOUND for a partnership the viewer may not see, exactly as for an unknown one', async () => {
+    const [a, b, outsider] = [await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([a, b]);
+    const make = async (partnershipId: string) =>
+      dataOf<Made>(await app.run(MAKE, { input: { title: 'pledge', committerId: gid(outsider), partnershipId } }, em(outsider))).makeCommitment;
+    const before = await countCommitments();
+    const unknown = await make(UNKNOWN_PARTNERSHIP);
+    expect(await make(pid(partnership))).toEqual(unknown);
+    expect(unknown).toEqual({ commitment: null, userErrors: [{ field: 'input.partnershipId', code: 'NOT_FOUND' }] });
     expect(await countCommitments()).toBe(before);
   });
 
@@ -371,6 +501,23 @@ describe('changeCommitmentStatus', () => {
       { status: 'OPEN', version: 1, evidence: null },
       { status: 'WITHDRAWN', version: 1, evidence: null },
     ]);
+  });
+
+  it('is NOT_FOUND, exactly as an unknown id, for a commitment the viewer may not see; nothing changes', async () => {
+    const [committer, member, outsider] = [await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([committer, member]);
+    const hidden = await makeCommitment(app.db, committer, { partnershipId: partnership.id });
+    const change = async (id: string) =>
+      dataOf<Changed>(await app.run(CHANGE, { input: { id, version: 1, status: 'MISSED' } }, em(outsider))).changeCommitmentStatus;
+    const unknown = await change(UNKNOWN_COMMITMENT);
+    expect(await change(cid(hidden))).toEqual(unknown);
+    expect(unknown).toEqual({ commitment: null, userErrors: [{ field: 'input.id', code: 'NOT_FOUND' }] });
+    const [row] = await app.db.query('SELECT status, version FROM commitment WHERE id = $1', [hidden.id]);
+    expect(row).toEqual({ status: 'OPEN', version: 1 });
+    // A member sees it and may act on it.
+    expect((await app.run(CHANGE, { input: { id: cid(hidden), version: 1, status: 'MISSED' } }, em(member))).data).toEqual({
+      changeCommitmentStatus: { commitment: { status: 'MISSED', fulfilledAt: null, evidence: null, version: 2 }, userErrors: [] },
+    });
   });
 
   it('lets an engagement manager of a partnership member act, and forbids others without changing anything', async () => {

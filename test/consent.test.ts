@@ -313,10 +313,14 @@ describe('withdrawConsent', () => {
     ]);
   });
 
-  it("is FORBIDDEN for another patient's consent and changes nothing", async () => {
+  it("answers another patient exactly as for an unknown consent (NOT_FOUND), other roles FORBIDDEN, and changes nothing", async () => {
     const p = await patient();
     const c = await makeConsent(app.db, p);
-    expect(errorCodes(await app.run(WITHDRAW, { input: { id: consentId(c), version: 1 } }, self(await patient())))).toEqual(['FORBIDDEN']);
+    const other = self(await patient());
+    const unknown = dataOf<WithdrawOut>(await app.run(WITHDRAW, { input: { id: consentId({ id: ZERO }), version: 1 } }, other)).withdrawConsent;
+    const hidden = dataOf<WithdrawOut>(await app.run(WITHDRAW, { input: { id: consentId(c), version: 1 } }, other)).withdrawConsent;
+    expect(hidden).toEqual({ consent: null, userErrors: [{ field: 'input.id', code: 'NOT_FOUND', message: 'No such consent.' }] });
+    expect(hidden).toEqual(unknown);
     expect(errorCodes(await app.run(WITHDRAW, { input: { id: consentId(c), version: 1 } }, viewerOf(Role.PARTNER, { orgId: p.id })))).toEqual([
       'FORBIDDEN',
     ]);

@@ -1,6 +1,7 @@
 import { Role } from '../src/access/viewer';
 import { toGlobalId } from '../src/graphql/global-id';
 import { ContractKind, ContractPartyRole, ContractStatus } from '../src/modules/contract/contract.entity';
+import { PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { ctid, makeContract } from './support/contract.factories';
@@ -19,6 +20,8 @@ const manager = (org: Stakeholder) => viewerOf(Role.ENGAGEMENT_MANAGER, { orgId:
 /** Distinct creation times, so that orders by creation do not fall back on random ids. */
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, i));
 const UNKNOWN_CONTRACT = toGlobalId('Contract', '00000000-0000-0000-0000-000000000000');
+const UNKNOWN_PARTNERSHIP = toGlobalId('Partnership', '00000000-0000-0000-0000-000000000000');
+const patient = () => makeStakeholder(app.db, StakeholderKind.PATIENT);
 
 async function count(table: string): Promise<number> {
   const [{ n }] = (await app.db.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[];
@@ -104,19 +107,24 @@ describe('contract(id)', () => {
     }
   });
 
-  it("shows the value to the parties' engagement managers and the patient party only; others get null and redactedFields", async () => {
+  it("shows the value to the parties' engagement managers, the patient party and ADMIN; a party's PARTNER gets null and redactedFields", async () => {
     const sponsor = await company();
+    const recipient = await patientOrg();
     const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
-    const outsider = await company();
-    const contract = await makeContract(app.db, [{ stakeholder: sponsor }, { stakeholder: patient }], { valueAmount: 500, valueCurrency: 'GBP' });
+    const contract = await makeContract(app.db, [{ stakeholder: sponsor }, { stakeholder: recipient }, { stakeholder: patient }], {
+      valueAmount: 500,
+      valueCurrency: 'GBP',
+    });
     const query = `query ($id: ID!) { contract(id: $id) { value { amount currency } redactedFields } }`;
     const visible = { value: { amount: 500, currency: 'GBP' }, redactedFields: [] };
     const hidden = { value: null, redactedFields: ['value'] };
     const cases = [
+      [admin(), visible],
       [manager(sponsor), visible],
+      [manager(recipient), visible],
       [viewerOf(Role.PATIENT, { patientId: patient.id }), visible],
       [viewerOf(Role.PARTNER, { orgId: sponsor.id }), hidden],
-      [manager(outsider), hidden],
+      [viewerOf(Role.PARTNER, { orgId: recipient.id }), hidden],
     ] as const;
     for (const [viewer, expected] of cases) {
       const result = await app.run(query, { id: ctid(contract) }, viewer);
@@ -129,6 +137,132 @@ describe('contract(id)', () => {
     const contract = await makeContract(app.db, [{ stakeholder: await company() }, { stakeholder: await company() }]);
     expect(errorCodes(await app.run(CONTRACT, { id: ctid(contract) }, null))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await app.run(CONTRACT, { id: ctid(contract) }, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('who sees a contract', () => {
+  const SEEN = `
+    query ($id: ID!, $partyId: ID!) {
+      contract(id: $id) { id }
+      node(id: $id) { id }
+      contracts(first: 10, filter: { partyId: $partyId }) { totalCount nodes { id } }
+      stakeholder(id: $partyId) { contracts { id } }
+    }`;
+
+  it('only its parties and ADMIN: for anyone else it is null by id and node(id), and absent from contracts, totalCount and Stakeholder.contracts', async () => {
+    const sponsor = await company();
+    const party = await patient();
+    const outsider = await company();
+    const contract = await makeContract(app.db, [{ stakeholder: sponsor }, { stakeholder: party }]);
+    const id = ctid(contract);
+    const seen = { contract: { id }, node: { id }, contracts: { totalCount: 1, nodes: [{ id }] }, stakeholder: { contracts: [{ id }] } };
+    const unseen = { contract: null, node: null, contracts: { totalCount: 0, nodes: [] }, stakeholder: { contracts: [] } };
+    const cases = [
+      ['ADMIN', admin(), seen],
+      ["the sponsor's engagement manager", manager(sponsor), seen],
+      ["the sponsor's partner", viewerOf(Role.PARTNER, { orgId: sponsor.id }), seen],
+      ['the patient party', viewerOf(Role.PATIENT, { patientId: party.id }), seen],
+      ["an outsider's engagement manager", manager(outsider), unseen],
+      ["an outsider's partner", viewerOf(Role.PARTNER, { orgId: outsider.id }), unseen],
+      ['another patient', viewerOf(Role.PATIENT, { patientId: (await patient()).id }), unseen],
+    ] as const;
+    for (const [who, viewer, expected] of cases) {
+      const data = dataOf(await app.run(SEEN, { id, partyId: gid(sponsor) }, viewer));
+      expect({ who, ...data }).toEqual({ who, ...expected });
+    }
+  });
+
+  it('shows a party outside a MEMBERS-only partnership the contract, but its partnership as null', async () => {
+    const [member, other, outside] = [await company(), await company(), await company()];
+    const { partnership } = await makePartnership(app.db, [{ stakeholder: member }, { stakeholder: other }], { visibility: PartnershipVisibility.MEMBERS });
+    const contract = await makeContract(app.db, [{ stakeholder: member }, { stakeholder: outside }], { partnershipId: partnership.id });
+    const query = `query ($id: ID!) { contract(id: $id) { id partnership { id } } }`;
+    expect(dataOf(await app.run(query, { id: ctid(contract) }, manager(member))).contract).toEqual({ id: ctid(contract), partnership: { id: pid(partnership) } });
+    expect(dataOf(await app.run(query, { id: ctid(contract) }, manager(outside))).contract).toEqual({ id: ctid(contract), partnership: null });
+  });
+
+  it("lists and counts only the viewer's own contracts, whatever the filter, order or page", async () => {
+    const mine = await company();
+    const other = await company();
+    const own = await makeContract(app.db, [{ stakeholder: mine }, { stakeholder: other }], { title: 'own', createdAt: at(1) });
+    await makeContract(app.db, [{ stakeholder: other }, { stakeholder: await company() }], { title: 'not ours', createdAt: at(2) });
+    const viewer = manager(mine);
+    for (const variables of [{}, { filter: { partyId: gid(other) } }, { orderBy: { field: 'TITLE', direction: 'DESC' } }, { first: 1 }]) {
+      const data = dataOf<ContractsData>(await app.run(CONTRACTS, variables, viewer));
+      expect(data.contracts.totalCount).toBe(1);
+      expect(data.contracts.edges.map((e) => e.node.id)).toEqual([ctid(own)]);
+      expect(data.contracts.pageInfo.hasNextPage).toBe(false);
+    }
+    const ofOther = dataOf(await app.run(`query ($id: ID!) { stakeholder(id: $id) { contracts { title } } }`, { id: gid(other) }, viewer));
+    expect(ofOther.stakeholder).toEqual({ contracts: [{ title: 'own' }] });
+  });
+
+  it("shows a patient party to an engagement manager without consent under an id of the organisation's own, which opens only for that organisation", async () => {
+    const sponsor = await company();
+    const recipient = await company();
+    const party = await patient();
+    const contract = await makeContract(app.db, [{ stakeholder: sponsor }, { stakeholder: recipient }, { stakeholder: party }]);
+    const PARTIES = `query ($id: ID!) { contract(id: $id) { parties { stakeholder { id name } } } }`;
+    const patientIdFor = async (viewer: ReturnType<typeof viewerOf>): Promise<string> => {
+      const data = dataOf<{ contract: { parties: { stakeholder: { id: string; name: string } }[] } }>(await app.run(PARTIES, { id: ctid(contract) }, viewer));
+      const parties = data.contract.parties.map((p) => p.stakeholder);
+      // The organisations keep their global ids; the patient's pseudonym stays public.
+      expect(parties).toEqual(
+        expect.arrayContaining([
+          { id: gid(sponsor), name: sponsor.name },
+          { id: gid(recipient), name: recipient.name },
+          { id: expect.any(String), name: party.name },
+        ]),
+      );
+      return parties.find((p) => p.name === party.name)?.id as string;
+    };
+    const forSponsor = await patientIdFor(manager(sponsor));
+    const forRecipient = await patientIdFor(manager(recipient));
+    expect(forSponsor).toMatch(/^rp_/);
+    expect(forRecipient).toMatch(/^rp_/);
+    expect(forSponsor).not.toBe(forRecipient);
+    // Stable for the organisation: another of its users, on another request, sees the same id.
+    expect(await patientIdFor(viewerOf(Role.PARTNER, { orgId: sponsor.id }))).toBe(forSponsor);
+    // ADMIN and the patient themself see the real global id.
+    expect(await patientIdFor(admin())).toBe(gid(party));
+    expect(await patientIdFor(viewerOf(Role.PATIENT, { patientId: party.id }))).toBe(gid(party));
+
+    // The id opens in filters for the organisation it was shown to, and matches nothing for another one.
+    const byParty = async (partyId: string, viewer: ReturnType<typeof viewerOf>) =>
+      dataOf<ContractsData>(await app.run(CONTRACTS, { filter: { partyId } }, viewer)).contracts.edges.map((e) => e.node.id);
+    expect(await byParty(forSponsor, manager(sponsor))).toEqual([ctid(contract)]);
+    expect(await byParty(forSponsor, manager(recipient))).toEqual([]);
+    expect(await byParty(forRecipient, manager(recipient))).toEqual([ctid(contract)]);
+
+    // In mutations too: it names the patient, for whom an engagement manager may not sign; sealed for another organisation it names nobody.
+    const sign = (partyId: string) => ({ input: { id: ctid(contract), version: 1, partyId } });
+    expect(errorCodes(await app.run(SIGN, sign(forSponsor), manager(sponsor)))).toEqual(['FORBIDDEN']);
+    const foreign = dataOf<SignData>(await app.run(SIGN, sign(forRecipient), manager(sponsor)));
+    expect(errorsOf(foreign.signContract.userErrors)).toEqual([{ field: 'input.partyId', code: 'NOT_FOUND' }]);
+    expect(await signatures(contract.id)).toEqual({ [sponsor.id]: false, [recipient.id]: false, [party.id]: false });
+
+    // And as a party of a new contract: the row names the patient.
+    const draft = (partyId: string) => ({
+      input: {
+        title: 'With a redacted patient',
+        kind: 'CONSULTANCY',
+        parties: [{ stakeholderId: gid(sponsor), role: 'SPONSOR' }, { stakeholderId: partyId, role: 'SERVICE_PROVIDER' }],
+      },
+    });
+    const before = await count('contract');
+    const refused = dataOf<DraftData>(await app.run(DRAFT, draft(forRecipient), manager(sponsor)));
+    expect(errorsOf(refused.draftContract.userErrors)).toEqual([{ field: 'input.parties.1.stakeholderId', code: 'NOT_FOUND' }]);
+    expect(await count('contract')).toBe(before);
+    const drafted = dataOf<DraftData>(await app.run(DRAFT, draft(forSponsor), manager(sponsor)));
+    expect(drafted.draftContract.userErrors).toEqual([]);
+    expect(drafted.draftContract.contract?.parties).toEqual([
+      { role: 'SPONSOR', signedAt: null, stakeholder: { id: gid(sponsor) } },
+      { role: 'SERVICE_PROVIDER', signedAt: null, stakeholder: { id: forSponsor } },
+    ]);
+    const rows = (await app.db.query(
+      `SELECT p.stakeholder_id FROM contract_party p JOIN contract c ON c.id = p.contract_id WHERE c.title = 'With a redacted patient' ORDER BY p.role`,
+    )) as { stakeholder_id: string }[];
+    expect(rows.map((r) => r.stakeholder_id)).toEqual([party.id, sponsor.id]);
   });
 });
 
@@ -306,7 +440,7 @@ describe('Stakeholder.contracts', () => {
     const query = `
       query ($tag: String!) {
         stakeholders(first: 50, filter: { tags: [$tag] }) {
-          nodes { id contracts { id parties { stakeholder { id } } } live: contracts(statuses: [ACTIVE]) { id } }
+          nodes { id contracts { id value { amount } parties { stakeholder { id } } } live: contracts(statuses: [ACTIVE]) { id } }
         }
       }`;
     const run = async (n: number) => {
@@ -317,7 +451,8 @@ describe('Stakeholder.contracts', () => {
         await makeContract(app.db, [{ stakeholder: org }, { stakeholder: hub }], { status: ContractStatus.ACTIVE });
         await makeContract(app.db, [{ stakeholder: hub }, { stakeholder: org }]);
       }
-      const { result, statements } = await app.runCounted<{ stakeholders: { nodes: { contracts: unknown[]; live: unknown[] }[] } }>(query, { tag }, admin());
+      // A party's engagement manager: the visibility predicates and the value's field policy run.
+      const { result, statements } = await app.runCounted<{ stakeholders: { nodes: { contracts: unknown[]; live: unknown[] }[] } }>(query, { tag }, manager(hub));
       const nodes = dataOf(result).stakeholders.nodes;
       expect(nodes).toHaveLength(n);
       for (const node of nodes) {
@@ -437,6 +572,29 @@ describe('draftContract', () => {
     expect([await count('contract'), await count('contract_party')]).toEqual(before);
   });
 
+  it('is NOT_FOUND for a partnership the viewer may not see, exactly as for an unknown one; its members may draft in it', async () => {
+    const a = await company();
+    const b = await company();
+    const lead = await company();
+    const { partnership } = await makePartnership(app.db, [{ stakeholder: lead }, { stakeholder: b }], { visibility: PartnershipVisibility.MEMBERS });
+    const input = (partnershipId: string) => ({
+      title: 'In a closed partnership',
+      kind: 'GRANT',
+      partnershipId,
+      parties: [{ stakeholderId: gid(a), role: 'SPONSOR' }, { stakeholderId: gid(b), role: 'RECIPIENT' }],
+    });
+    const before = [await count('contract'), await count('contract_party')];
+    const hidden = dataOf<DraftData>(await app.run(DRAFT, { input: input(pid(partnership)) }, manager(a)));
+    const unknown = dataOf<DraftData>(await app.run(DRAFT, { input: input(UNKNOWN_PARTNERSHIP) }, manager(a)));
+    expect(hidden).toEqual(unknown);
+    expect(hidden.draftContract).toEqual({ contract: null, userErrors: [{ field: 'input.partnershipId', code: 'NOT_FOUND', message: 'No such partnership.' }] });
+    expect([await count('contract'), await count('contract_party')]).toEqual(before);
+
+    const byMember = dataOf<DraftData>(await app.run(DRAFT, { input: input(pid(partnership)) }, manager(b)));
+    expect(byMember.draftContract.userErrors).toEqual([]);
+    expect(byMember.draftContract.contract?.partnership).toEqual({ id: pid(partnership) });
+  });
+
   it("is FORBIDDEN for an engagement manager whose organisation is not a party, and for a partner; nothing is written", async () => {
     const a = await company();
     const b = await company();
@@ -495,10 +653,12 @@ describe('signContract', () => {
     const first = dataOf<SignData>(await app.run(SIGN, { input: { id: ctid(contract), version: 1, partyId: gid(org) } }, manager(org)));
     expect(first.signContract.userErrors).toEqual([]);
     expect(first.signContract.contract).toMatchObject({ status: 'AWAITING_SIGNATURES', version: 2 });
+    // The manager holds no consent of the patient: the patient party shows under an id of the organisation's own.
     expect(first.signContract.contract?.parties).toEqual([
       { signedAt: expect.any(String), stakeholder: { id: gid(org) } },
-      { signedAt: null, stakeholder: { id: gid(patient) } },
+      { signedAt: null, stakeholder: { id: expect.stringMatching(/^rp_/) } },
     ]);
+    expect(JSON.stringify(first)).not.toContain(gid(patient));
 
     const patientViewer = viewerOf(Role.PATIENT, { patientId: patient.id });
     const second = dataOf<SignData>(await app.run(SIGN, { input: { id: ctid(contract), version: 2, partyId: gid(patient) } }, patientViewer));
@@ -534,6 +694,26 @@ describe('signContract', () => {
     const contract = await makeContract(app.db, [{ stakeholder: a }, { stakeholder: await company() }]);
     const badParty = dataOf<SignData>(await app.run(SIGN, { input: { id: ctid(contract), version: 1, partyId: 'nonsense' } }, admin()));
     expect(errorsOf(badParty.signContract.userErrors)).toEqual([{ field: 'input.partyId', code: 'NOT_FOUND' }]);
+  });
+
+  it('is NOT_FOUND, exactly as an unknown id, for a contract the viewer is not a party of; nothing changes', async () => {
+    const a = await company();
+    const b = await company();
+    const contract = await makeContract(app.db, [{ stakeholder: a }, { stakeholder: b }]);
+    const outsider = await company();
+    const stranger = await patient();
+    const cases = [
+      [manager(outsider), outsider],
+      [viewerOf(Role.PATIENT, { patientId: stranger.id }), stranger],
+    ] as const;
+    for (const [viewer, self] of cases) {
+      const hidden = dataOf<SignData>(await app.run(SIGN, { input: { id: ctid(contract), version: 1, partyId: gid(self) } }, viewer));
+      const unknown = dataOf<SignData>(await app.run(SIGN, { input: { id: UNKNOWN_CONTRACT, version: 1, partyId: gid(self) } }, viewer));
+      expect(hidden).toEqual(unknown);
+      expect(hidden.signContract).toEqual({ contract: null, userErrors: [{ field: 'input.id', code: 'NOT_FOUND', message: 'No such contract.' }] });
+    }
+    expect(await signatures(contract.id)).toEqual({ [a.id]: false, [b.id]: false });
+    expect(await contractRow(contract.id)).toMatchObject({ status: 'DRAFT', version: 1 });
   });
 
   it('answers CONFLICT on a stale version and keeps no signature', async () => {
@@ -614,12 +794,16 @@ describe('terminateContract', () => {
     expect(await contractRow(contract.id)).toMatchObject({ status: 'ACTIVE', version: 3 });
   });
 
-  it('is FORBIDDEN for an engagement manager of a non-party and for a patient party; nothing changes', async () => {
+  it('is NOT_FOUND, exactly as an unknown id, for an engagement manager of a non-party; FORBIDDEN for a patient party; nothing changes', async () => {
     const a = await company();
     const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
     const contract = await makeContract(app.db, [{ stakeholder: a }, { stakeholder: patient }], { status: ContractStatus.ACTIVE });
+    const outsider = manager(await company());
+    const hidden = dataOf<TerminateData>(await app.run(TERMINATE, { input: { id: ctid(contract), version: 1, reason: 'x' } }, outsider));
+    const unknown = dataOf<TerminateData>(await app.run(TERMINATE, { input: { id: UNKNOWN_CONTRACT, version: 1, reason: 'x' } }, outsider));
+    expect(hidden).toEqual(unknown);
+    expect(hidden.terminateContract).toEqual({ contract: null, userErrors: [{ field: 'input.id', code: 'NOT_FOUND', message: 'No such contract.' }] });
     const input = { input: { id: ctid(contract), version: 1, reason: 'x' } };
-    expect(errorCodes(await app.run(TERMINATE, input, manager(await company())))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await app.run(TERMINATE, input, viewerOf(Role.PATIENT, { patientId: patient.id })))).toEqual(['FORBIDDEN']);
     expect(await contractRow(contract.id)).toMatchObject({ status: 'ACTIVE', version: 1, terminated_at: null });
   });

@@ -1,9 +1,13 @@
 import { Role } from '../src/access/viewer';
 import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
+import type { Viewer } from '../src/access/viewer';
+import { ConsentPurpose, ConsentScope } from '../src/modules/consent/consent.entity';
 import { ContractStatus } from '../src/modules/contract/contract.entity';
+import { PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { aid, dayFromToday, makeAffiliation } from './support/affiliation.factories';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
+import { makeConsent } from './support/consent.factories';
 import { ctid, makeContract } from './support/contract.factories';
 import { gid, makeStakeholder } from './support/factories';
 import { makePartnership, pid } from './support/partnership.factories';
@@ -38,7 +42,7 @@ interface PathOut {
 }
 
 /**
- * The world (names sort in this order in any collation):
+ * The world as ADMIN sees it, every link visible (names sort in this order in any collation):
  *
  *   Alpha ─affiliation─ Pony Org ─affiliation─ Quill (patient)
  *     └──partnership X── Beta Pharma ──contract K── Rho Lab ─affiliation─ Sigma HTA
@@ -93,10 +97,10 @@ describe('the alliance graph', () => {
 
   const neighbours = async (s: Stakeholder, vars: Record<string, unknown> = {}) =>
     dataOf<{ stakeholder: { neighbours: { distance: number; stakeholder: { id: string; name: string; kind: string } }[] } }>(
-      await app.run(NEIGHBOURS, { id: gid(s), ...vars }, viewerOf(Role.PARTNER, { orgId: alpha.id })),
+      await app.run(NEIGHBOURS, { id: gid(s), ...vars }, admin()),
     ).stakeholder.neighbours.map((n) => [n.stakeholder.name, n.distance]);
   const path = async (from: string, to: string, maxDepth?: number) =>
-    dataOf<PathOut>(await app.run(PATH, { from, to, ...(maxDepth ? { maxDepth } : {}) }, viewerOf(Role.PARTNER, { orgId: alpha.id }))).shortestPath;
+    dataOf<PathOut>(await app.run(PATH, { from, to, ...(maxDepth ? { maxDepth } : {}) }, admin())).shortestPath;
 
   describe('Stakeholder.neighbours', () => {
     it('finds the stakeholders one hop away by default, by distance then name', async () => {
@@ -249,5 +253,137 @@ describe('neighbours of a list of stakeholders', () => {
     // The page, one recursive query for every stakeholder's neighbours, and the neighbours themselves.
     expect(two.statements.length).toBe(3);
     expect(six.statements.length).toBe(two.statements.length);
+  });
+});
+
+describe('traversals walk only the links the viewer may see', () => {
+  const partner = (org: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: org.id });
+  const neighboursAs = async (viewer: Viewer, s: Stakeholder, depth = 1) =>
+    dataOf<{ stakeholder: { neighbours: { distance: number; stakeholder: { id: string; name: string } }[] } }>(
+      await app.run(NEIGHBOURS, { id: gid(s), depth }, viewer),
+    ).stakeholder.neighbours.map((n) => [n.stakeholder.name, n.distance]);
+  const pathAs = async (viewer: Viewer, from: Stakeholder, to: Stakeholder, maxDepth = 4) =>
+    dataOf<PathOut>(await app.run(PATH, { from: gid(from), to: gid(to), maxDepth }, viewer)).shortestPath;
+  /** The id under which `viewer` sees `s`. */
+  const idAs = async (viewer: Viewer, s: Stakeholder) =>
+    dataOf<{ stakeholder: { id: string } }>(await app.run(`query ($id: ID!) { stakeholder(id: $id) { id } }`, { id: gid(s) }, viewer)).stakeholder.id;
+
+  it("crosses a members-only partnership only for its members' staff, else takes a longer visible route or none", async () => {
+    const x = await make(StakeholderKind.COMPANY, 'Mo Start');
+    const y = await make(StakeholderKind.COMPANY, 'Mo End');
+    const mid = await make(StakeholderKind.COMPANY, 'Mo Middle');
+    const z = await make(StakeholderKind.COMPANY, 'Mo Beyond');
+    const outsider = await make(StakeholderKind.COMPANY, 'Mo Outsider');
+    const { partnership: closed } = await makePartnership(app.db, [{ stakeholder: x }, { stakeholder: y }], { visibility: PartnershipVisibility.MEMBERS });
+    await makePartnership(app.db, [{ stakeholder: y }, { stakeholder: z }], { visibility: PartnershipVisibility.MEMBERS });
+    const xMid = await makeAffiliation(app.db, x, mid);
+    const midY = await makeAffiliation(app.db, mid, y);
+
+    expect(await neighboursAs(partner(outsider), x)).toEqual([['Mo Middle', 1]]);
+    expect(await neighboursAs(partner(outsider), y)).toEqual([['Mo Middle', 1]]);
+    expect(await pathAs(partner(outsider), x, y)).toEqual({
+      length: 2,
+      stakeholders: [x, mid, y].map((s) => ({ id: gid(s) })),
+      steps: [
+        { relation: 'AFFILIATION', from: { id: gid(x) }, to: { id: gid(mid) }, via: { __typename: 'Affiliation', id: aid(xMid) } },
+        { relation: 'AFFILIATION', from: { id: gid(mid) }, to: { id: gid(y) }, via: { __typename: 'Affiliation', id: aid(midY) } },
+      ],
+    });
+    expect(await pathAs(partner(outsider), x, z, 6)).toBeNull();
+
+    // X is a member of the first partnership only; Y of both.
+    expect(await neighboursAs(partner(x), x)).toEqual([
+      ['Mo End', 1],
+      ['Mo Middle', 1],
+    ]);
+    expect(await pathAs(partner(x), x, y)).toEqual({
+      length: 1,
+      stakeholders: [x, y].map((s) => ({ id: gid(s) })),
+      steps: [{ relation: 'PARTNERSHIP', from: { id: gid(x) }, to: { id: gid(y) }, via: { __typename: 'Partnership', id: pid(closed) } }],
+    });
+    expect(await pathAs(partner(x), x, z, 6)).toBeNull();
+    expect(await neighboursAs(partner(y), y)).toEqual([
+      ['Mo Beyond', 1],
+      ['Mo Middle', 1],
+      ['Mo Start', 1],
+    ]);
+    expect((await pathAs(partner(y), x, z))?.stakeholders).toEqual([x, y, z].map((s) => ({ id: gid(s) })));
+    expect((await pathAs(admin(), x, z))?.length).toBe(2);
+  });
+
+  it("crosses a contract only for its parties' staff and a patient party", async () => {
+    const sponsor = await make(StakeholderKind.COMPANY, 'Ct Sponsor');
+    const lab = await make(StakeholderKind.RESEARCH_ORGANISATION, 'Ct Lab');
+    const patient = await make(StakeholderKind.PATIENT, 'Ct-Patient');
+    const outsider = await make(StakeholderKind.COMPANY, 'Ct Outsider');
+    const contract = await makeContract(app.db, [{ stakeholder: sponsor }, { stakeholder: lab }, { stakeholder: patient }]);
+
+    expect(await neighboursAs(partner(outsider), sponsor)).toEqual([]);
+    expect(await pathAs(partner(outsider), sponsor, lab)).toBeNull();
+    expect(await neighboursAs(partner(lab), sponsor)).toEqual([
+      ['Ct Lab', 1],
+      ['Ct-Patient', 1],
+    ]);
+    expect(await pathAs(partner(lab), sponsor, lab)).toMatchObject({ length: 1, steps: [{ relation: 'CONTRACT', via: { __typename: 'Contract', id: ctid(contract) } }] });
+    const self = viewerOf(Role.PATIENT, { patientId: patient.id });
+    expect(await neighboursAs(self, patient)).toEqual([
+      ['Ct Lab', 1],
+      ['Ct Sponsor', 1],
+    ]);
+    // The patient party is on the path under the id the lab's staff know it by, never its real id.
+    const found = await pathAs(partner(lab), patient, lab);
+    expect(found?.stakeholders).toEqual([{ id: await idAs(partner(lab), patient) }, { id: gid(lab) }]);
+    expect(found?.stakeholders[0].id).toMatch(/^rp_/);
+  });
+
+  it("crosses a patient's affiliation to a patient organisation only with the patient's active HEALTH consent for the viewer's purpose", async () => {
+    const patient = await make(StakeholderKind.PATIENT, 'Hc-Patient');
+    const po = await make(StakeholderKind.PATIENT_ORGANISATION, 'Hc Patients Org');
+    const member = await make(StakeholderKind.COMPANY, 'Hc Member Co');
+    const viewerOrg = await make(StakeholderKind.COMPANY, 'Hc Viewer Co');
+    const link = await makeAffiliation(app.db, patient, po);
+    await makeAffiliation(app.db, member, po);
+    const asViewer = () => partner(viewerOrg);
+    const hidden = async (viewer: Viewer) => {
+      expect(await neighboursAs(viewer, po)).toEqual([['Hc Member Co', 1]]);
+      expect(await neighboursAs(viewer, patient, 3)).toEqual([]);
+      expect(await pathAs(viewer, patient, member)).toBeNull();
+    };
+    const visible = async (viewer: Viewer) => {
+      expect(await neighboursAs(viewer, po)).toEqual([
+        ['Hc Member Co', 1],
+        ['Hc-Patient', 1],
+      ]);
+      expect(await pathAs(viewer, patient, member)).toMatchObject({
+        length: 2,
+        stakeholders: [{ id: await idAs(viewer, patient) }, { id: gid(po) }, { id: gid(member) }],
+        steps: [{ relation: 'AFFILIATION', via: { __typename: 'Affiliation', id: aid(link) } }, { relation: 'AFFILIATION' }],
+      });
+    };
+
+    await hidden(asViewer());
+    await hidden(partner(po)); // the patient organisation itself holds no consent either
+    await visible(admin());
+    await visible(viewerOf(Role.PATIENT, { patientId: patient.id }));
+
+    // Consent for another purpose than the request's, or of another scope: still hidden.
+    await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH], purposes: [ConsentPurpose.RESEARCH_DESIGN] });
+    await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.IDENTITY, ConsentScope.CONTACT] });
+    await hidden(asViewer());
+    await visible(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }));
+
+    const granted = await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH] });
+    await visible(asViewer());
+    await hidden(partner(member)); // granted to the viewer's organisation, not to the alliance
+
+    await app.db.query('UPDATE consent SET withdrawn_at = now() WHERE id = $1', [granted.id]);
+    await hidden(asViewer());
+    await makeConsent(app.db, patient, {
+      granteeId: viewerOrg.id,
+      scopes: [ConsentScope.HEALTH],
+      grantedAt: new Date(Date.now() - 10 * 86_400_000),
+      expiresAt: new Date(Date.now() - 86_400_000),
+    });
+    await hidden(asViewer());
   });
 });

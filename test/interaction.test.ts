@@ -2,6 +2,7 @@ import { Role } from '../src/access/viewer';
 import { toGlobalId } from '../src/graphql/global-id';
 import { CommitmentStatus } from '../src/modules/commitment/commitment.entity';
 import { InteractionKind } from '../src/modules/interaction/interaction.entity';
+import { PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { cid, makeCommitment } from './support/commitment.factories';
@@ -19,6 +20,10 @@ const company = (fields: Partial<Stakeholder> = {}) => makeStakeholder(app.db, S
 const patientOrg = (fields: Partial<Stakeholder> = {}) => makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, fields);
 const manager = (org: Stakeholder) => viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id });
 const UNKNOWN_STAKEHOLDER = toGlobalId('Stakeholder', '00000000-0000-0000-0000-000000000000');
+const UNKNOWN_PARTNERSHIP = toGlobalId('Partnership', '00000000-0000-0000-0000-000000000000');
+/** A partnership only its current members see. */
+const closedPartnership = (members: Stakeholder[]) =>
+  makePartnership(app.db, members.map((stakeholder) => ({ stakeholder })), { visibility: PartnershipVisibility.MEMBERS });
 /** Distinct instants, so that orders by time do not fall back on random ids. */
 const at = (day: number) => new Date(Date.UTC(2025, 0, day, 9, 0, 0));
 
@@ -81,15 +86,20 @@ describe('interaction(id)', () => {
   it('hides the notes from everyone but the recording organisation and ADMIN, without an error', async () => {
     const org = await company();
     const other = await patientOrg();
-    const interaction = await makeInteraction(app.db, [org, other], { notes: 'private', recordedByOrgId: org.id });
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    // Recorded by an organisation that did not take part: it still reads its notes.
+    const recorder = await company();
+    const interaction = await makeInteraction(app.db, [org, other, patient], { notes: 'private', recordedByOrgId: recorder.id });
     const query = `query ($id: ID!) { interaction(id: $id) { notes redactedFields } }`;
     const visible = { notes: 'private', redactedFields: [] };
     const hidden = { notes: null, redactedFields: ['notes'] };
     const cases = [
       [admin(), visible],
-      [viewerOf(Role.PARTNER, { orgId: org.id }), visible],
-      [manager(other), hidden],
-      [viewerOf(Role.PATIENT, { patientId: other.id }), hidden],
+      [manager(recorder), visible],
+      [viewerOf(Role.PARTNER, { orgId: recorder.id }), visible],
+      [manager(org), hidden],
+      [viewerOf(Role.PARTNER, { orgId: other.id }), hidden],
+      [viewerOf(Role.PATIENT, { patientId: patient.id }), hidden],
     ] as const;
     for (const [viewer, expected] of cases) {
       const result = await app.run(query, { id: iid(interaction) }, viewer);
@@ -106,6 +116,130 @@ describe('interaction(id)', () => {
     const interaction = await makeInteraction(app.db, [org]);
     expect(errorCodes(await app.run(INTERACTION, { id: iid(interaction) }, null))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await app.run(INTERACTION, { id: iid(interaction) }, viewerOf(Role.ANALYST)))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('who sees an interaction', () => {
+  const SEEN = `
+    query ($id: ID!, $partnershipId: ID!, $lead: ID!) {
+      interaction(id: $id) { id }
+      node(id: $id) { id }
+      inPartnership: interactions(first: 10, filter: { partnershipId: $partnershipId }) { totalCount nodes { summary } }
+      byLead: interactions(first: 10, filter: { participantId: $lead }) { totalCount nodes { summary } }
+      lead: stakeholder(id: $lead) { interactions { summary } }
+    }`;
+
+  it("of a MEMBERS-only partnership: its members', participants' and the recording organisation's only (and ADMIN's)", async () => {
+    const [lead, member, guest, recorder, outsider] = [await company(), await patientOrg(), await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([lead, member]);
+    const p = partnership.id;
+    const closed = await makeInteraction(app.db, [lead, member], { summary: 'closed', occurredAt: at(4), partnershipId: p, recordedByOrgId: lead.id });
+    await makeInteraction(app.db, [lead, guest], { summary: 'with guest', occurredAt: at(3), partnershipId: p, recordedByOrgId: lead.id });
+    await makeInteraction(app.db, [lead], { summary: 'recorded by other', occurredAt: at(2), partnershipId: p, recordedByOrgId: recorder.id });
+    await makeInteraction(app.db, [lead], { summary: 'open', occurredAt: at(1) });
+    const variables = { id: iid(closed), partnershipId: pid(partnership), lead: gid(lead) };
+    const list = (summaries: string[]) => ({ totalCount: summaries.length, nodes: summaries.map((summary) => ({ summary })) });
+    const seenBy = (summaries: string[], sees: boolean) => ({
+      interaction: sees ? { id: iid(closed) } : null,
+      node: sees ? { id: iid(closed) } : null,
+      inPartnership: list(summaries.filter((s) => s !== 'open')),
+      byLead: list(summaries),
+      lead: { interactions: summaries.map((summary) => ({ summary })) },
+    });
+    const everything = seenBy(['closed', 'with guest', 'recorded by other', 'open'], true);
+    const cases = [
+      ['ADMIN', admin(), everything],
+      ["the lead's engagement manager", manager(lead), everything],
+      ["the other member's partner", viewerOf(Role.PARTNER, { orgId: member.id }), everything],
+      ["a participating guest's engagement manager", manager(guest), seenBy(['with guest', 'open'], false)],
+      ["the recording organisation's partner", viewerOf(Role.PARTNER, { orgId: recorder.id }), seenBy(['recorded by other', 'open'], false)],
+      ["an outsider's engagement manager", manager(outsider), seenBy(['open'], false)],
+    ] as const;
+    for (const [who, viewer, expected] of cases) {
+      expect({ who, ...dataOf(await app.run(SEEN, variables, viewer)) }).toEqual({ who, ...expected });
+    }
+    // The guest sees the interaction it took part in, but not the partnership it belongs to.
+    const withGuest = `query ($filter: InteractionFilter) { interactions(first: 1, filter: $filter) { nodes { summary partnership { id } } } }`;
+    const filter = { participantId: gid(guest) };
+    expect(dataOf(await app.run(withGuest, { filter }, manager(guest)))).toEqual({ interactions: { nodes: [{ summary: 'with guest', partnership: null }] } });
+    expect(dataOf(await app.run(withGuest, { filter }, manager(lead)))).toEqual({
+      interactions: { nodes: [{ summary: 'with guest', partnership: { id: pid(partnership) } }] },
+    });
+  });
+
+  it("keeps hidden interactions out of a stakeholder's most recent ones: they take no place in the limit", async () => {
+    const [lead, member, outsider] = [await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([lead, member]);
+    for (let day = 1; day <= 3; day++) await makeInteraction(app.db, [lead], { summary: `open ${day}`, occurredAt: at(day) });
+    for (let day = 4; day <= 6; day++) await makeInteraction(app.db, [lead], { summary: `closed ${day}`, occurredAt: at(day), partnershipId: partnership.id });
+    const query = `query ($id: ID!) { stakeholder(id: $id) { interactions(first: 2) { summary } } }`;
+    type Recent = { stakeholder: { interactions: { summary: string }[] } };
+    const recent = async (viewer: ReturnType<typeof manager>) =>
+      dataOf<Recent>(await app.run(query, { id: gid(lead) }, viewer)).stakeholder.interactions.map((i) => i.summary);
+    expect(await recent(manager(member))).toEqual(['closed 6', 'closed 5']);
+    expect(await recent(manager(outsider))).toEqual(['open 3', 'open 2']);
+  });
+
+  it("shows a participant the follow-ups of a partnership hidden from them only when they are the committer's or beneficiary's", async () => {
+    const [lead, member, guest] = [await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([lead, member]);
+    const interaction = await makeInteraction(app.db, [lead, guest], { partnershipId: partnership.id, recordedByOrgId: lead.id });
+    const p = partnership.id;
+    await makeCommitment(app.db, lead, { title: 'internal', interactionId: interaction.id, partnershipId: p, dueDate: '2025-01-01' });
+    await makeCommitment(app.db, lead, { title: 'for the guest', interactionId: interaction.id, partnershipId: p, beneficiaryId: guest.id, dueDate: '2025-01-02' });
+    await makeCommitment(app.db, guest, { title: "the guest's", interactionId: interaction.id, partnershipId: p, dueDate: '2025-01-03' });
+    const query = `query ($id: ID!) { interaction(id: $id) { followUps { title } } }`;
+    const followUps = async (viewer: ReturnType<typeof manager>) =>
+      dataOf<{ interaction: { followUps: { title: string }[] } }>(await app.run(query, { id: iid(interaction) }, viewer)).interaction.followUps.map((c) => c.title);
+    expect(await followUps(manager(member))).toEqual(['internal', 'for the guest', "the guest's"]);
+    expect(await followUps(manager(guest))).toEqual(['for the guest', "the guest's"]);
+  });
+
+  it("filters by a patient participant's redacted id, which opens only for the organisation it was shown to", async () => {
+    const [org, other] = [await company(), await company()];
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    // ALLIANCE-wide through its partnership, so that both organisations see it.
+    const { partnership } = await makePartnership(app.db, [{ stakeholder: org }, { stakeholder: other }]);
+    const interaction = await makeInteraction(app.db, [org, patient], { summary: 'with a patient', partnershipId: partnership.id });
+    const SHOWN = `query ($id: ID!) { interaction(id: $id) { participants { id name } } }`;
+    type Shown = { interaction: { participants: { id: string; name: string }[] } };
+    const patientIdFor = async (viewer: ReturnType<typeof manager>) =>
+      dataOf<Shown>(await app.run(SHOWN, { id: iid(interaction) }, viewer)).interaction.participants.find((s) => s.name === patient.name)?.id as string;
+    const forOrg = await patientIdFor(manager(org));
+    expect(forOrg).toMatch(/^rp_/);
+    expect(await patientIdFor(manager(other))).not.toBe(forOrg);
+    expect(await patientIdFor(admin())).toBe(gid(patient));
+    const LIST = `query ($filter: InteractionFilter) { interactions(first: 10, filter: $filter) { nodes { summary } } }`;
+    const matches = async (filter: Record<string, unknown>, viewer: ReturnType<typeof manager>) =>
+      dataOf<{ interactions: { nodes: { summary: string }[] } }>(await app.run(LIST, { filter }, viewer)).interactions.nodes.map((n) => n.summary);
+    expect(await matches({ participantId: forOrg }, manager(org))).toEqual(['with a patient']);
+    expect(await matches({ participantId: forOrg }, manager(other))).toEqual([]);
+
+    // It names the patient in a new record too, as participant and as committer of a follow-up.
+    const input = (patientId: string) => ({
+      kind: 'CALL',
+      occurredAt: '2025-05-01T10:00:00Z',
+      summary: 'recorded with a redacted id',
+      partnershipId: pid(partnership),
+      participantIds: [gid(org), patientId],
+      followUps: [{ title: 'patient follow-up', committerId: patientId, beneficiaryId: gid(org) }],
+    });
+    const before = await counts();
+    const foreign = dataOf<RecordData>(await app.run(RECORD, { input: input(await patientIdFor(manager(other))) }, manager(org)));
+    expect(errorsOf(foreign.recordInteraction.userErrors)).toEqual([
+      { field: 'input.participantIds.1', code: 'NOT_FOUND' },
+      { field: 'input.followUps.0.committerId', code: 'NOT_FOUND' },
+    ]);
+    expect(await counts()).toEqual(before);
+    // The patient is no member of the partnership, so ADMIN makes them one first: follow-ups need a current member.
+    await app.db.query(`INSERT INTO partnership_member (partnership_id, stakeholder_id, role) VALUES ($1, $2, 'PATIENT_PARTNER')`, [partnership.id, patient.id]);
+    const recorded = dataOf<RecordData>(await app.run(RECORD, { input: input(forOrg) }, manager(org)));
+    expect(recorded.recordInteraction.userErrors).toEqual([]);
+    expect(recorded.recordInteraction.interaction?.participants).toEqual(expect.arrayContaining([{ id: gid(org) }, { id: forOrg }]));
+    const where = `interaction_id = (SELECT id FROM interaction WHERE summary = 'recorded with a redacted id')`;
+    const participants = (await app.db.query(`SELECT stakeholder_id FROM interaction_participant WHERE ${where}`)) as { stakeholder_id: string }[];
+    expect(participants.map((p) => p.stakeholder_id).sort()).toEqual([org.id, patient.id].sort());
+    expect(await app.db.query(`SELECT committer_id FROM commitment WHERE ${where}`)).toEqual([{ committer_id: patient.id }]);
   });
 });
 
@@ -378,6 +512,24 @@ describe('recordInteraction', () => {
       expect(errorsOf(data.recordInteraction.userErrors)).toEqual(expected);
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it('is NOT_FOUND for a partnership the viewer may not see, exactly as for an unknown one; its members record in it', async () => {
+    const [a, b, outsider] = [await company(), await company(), await company()];
+    const { partnership } = await closedPartnership([a, b]);
+    const input = (partnershipId: string) => ({ kind: 'CALL', occurredAt: '2025-04-01T10:00:00Z', participantIds: [gid(outsider), gid(a)], partnershipId });
+    const before = await counts();
+    const hidden = dataOf<RecordData>(await app.run(RECORD, { input: input(pid(partnership)) }, manager(outsider)));
+    const unknown = dataOf<RecordData>(await app.run(RECORD, { input: input(UNKNOWN_PARTNERSHIP) }, manager(outsider)));
+    expect(hidden).toEqual(unknown);
+    expect(hidden.recordInteraction).toEqual({
+      interaction: null,
+      userErrors: [{ field: 'input.partnershipId', code: 'NOT_FOUND', message: 'No such partnership.' }],
+    });
+    expect(await counts()).toEqual(before);
+    const byMember = dataOf<RecordData>(await app.run(RECORD, { input: input(pid(partnership)) }, manager(a)));
+    expect(byMember.recordInteraction.userErrors).toEqual([]);
+    expect(byMember.recordInteraction.interaction?.partnership).toEqual({ id: pid(partnership) });
   });
 
   it('is FORBIDDEN for an engagement manager whose organisation did not take part, and for a partner; nothing is written', async () => {

@@ -1,6 +1,8 @@
-import { Role } from '../src/access/viewer';
+import { Role, type Viewer } from '../src/access/viewer';
 import { toGlobalId, type GlobalIdType } from '../src/graphql/global-id';
-import { StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
+import { ConsentScope } from '../src/modules/consent/consent.entity';
+import { PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
+import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { makeAffiliation } from './support/affiliation.factories';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { makeCommitment } from './support/commitment.factories';
@@ -139,5 +141,100 @@ describe('nodes(ids)', () => {
     const company = await makeStakeholder(app.db, StakeholderKind.COMPANY);
     expect(dataOf<{ nodes: unknown[] }>(await app.run(NODES, { ids: Array(100).fill(gid(company)) }, admin())).nodes).toHaveLength(100);
     expect(errorCodes(await app.run(NODES, { ids: Array(101).fill(gid(company)) }, admin()))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('node(id) and records the viewer may not see', () => {
+  const partner = (org: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: org.id });
+  const node = async (id: string, viewer: Viewer) => dataOf<{ node: { __typename: string; id: string } | null }>(await app.run(NODE, { id }, viewer)).node;
+
+  it('is null for a members-only partnership, its memberships, a contract and its parties, and a health affiliation, as for a missing id', async () => {
+    const [a, b, outsider] = [
+      await makeStakeholder(app.db, StakeholderKind.COMPANY),
+      await makeStakeholder(app.db, StakeholderKind.COMPANY),
+      await makeStakeholder(app.db, StakeholderKind.COMPANY),
+    ];
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const po = await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION);
+    const { partnership, members } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }], { visibility: PartnershipVisibility.MEMBERS });
+    const contract = await makeContract(app.db, [{ stakeholder: a }, { stakeholder: b }]);
+    const [party] = (await app.db.query('SELECT id FROM contract_party WHERE contract_id = $1 ORDER BY id LIMIT 1', [contract.id])) as { id: string }[];
+    const affiliation = await makeAffiliation(app.db, patient, po);
+    const hiddenFromOutsider = [
+      ['Partnership', toGlobalId('Partnership', partnership.id)],
+      ['PartnershipMember', toGlobalId('PartnershipMember', members[1].id)],
+      ['Contract', toGlobalId('Contract', contract.id)],
+      ['ContractParty', toGlobalId('ContractParty', party.id)],
+      ['Affiliation', toGlobalId('Affiliation', affiliation.id)],
+    ] as const;
+    for (const [, id] of hiddenFromOutsider) {
+      expect(await node(id, partner(outsider))).toBeNull();
+      expect(await node(id, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: outsider.id }))).toBeNull();
+      expect(await node(id, admin())).not.toBeNull();
+    }
+    expect(dataOf<{ nodes: unknown[] }>(await app.run(NODES, { ids: hiddenFromOutsider.map(([, id]) => id) }, partner(outsider))).nodes).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    // The members and parties see theirs; the health affiliation needs the patient's HEALTH consent.
+    for (const [type, id] of hiddenFromOutsider.slice(0, 4)) expect(await node(id, partner(b))).toEqual(expect.objectContaining({ __typename: type, id }));
+    const affiliationId = hiddenFromOutsider[4][1];
+    expect(await node(affiliationId, partner(po))).toBeNull();
+    expect(await node(affiliationId, viewerOf(Role.PATIENT, { patientId: patient.id }))).toEqual({ __typename: 'Affiliation', id: affiliationId });
+    await makeConsent(app.db, patient, { granteeId: po.id, scopes: [ConsentScope.HEALTH] });
+    expect(await node(affiliationId, partner(po))).toEqual({ __typename: 'Affiliation', id: affiliationId });
+  });
+});
+
+describe('redacted patient ids', () => {
+  const partner = (org: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: org.id });
+  const PATIENT = `
+    query ($id: ID!) { node(id: $id) { __typename id ... on Patient { pseudonym displayName redactedFields } } }`;
+  type Out = { node: { __typename: string; id: string; pseudonym: string; displayName: string | null; redactedFields: string[] } | null };
+  const seen = async (id: string, viewer: Viewer) => dataOf<Out>(await app.run(PATIENT, { id }, viewer)).node;
+
+  it("differ per organisation, open through node(id) only for that organisation, and never reveal the patient's id", async () => {
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const [orgA, orgB] = [await makeStakeholder(app.db, StakeholderKind.COMPANY), await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION)];
+    const realId = gid(patient);
+
+    const byA = await seen(realId, partner(orgA));
+    const byB = await seen(realId, partner(orgB));
+    expect(byA).toEqual({ __typename: 'Patient', id: expect.stringMatching(/^rp_/), pseudonym: patient.pseudonym, displayName: null, redactedFields: expect.arrayContaining(['displayName']) });
+    expect(byB?.id).toMatch(/^rp_/);
+    expect(byB?.id).not.toBe(byA?.id);
+    const idA = byA?.id as string;
+    const idB = byB?.id as string;
+
+    // Each opens for its own organisation (any of its viewers), showing the same id again.
+    expect(await seen(idA, partner(orgA))).toEqual(byA);
+    expect(await seen(idA, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: orgA.id }))).toEqual(byA);
+    expect(await seen(idB, partner(orgB))).toEqual(byB);
+    // ... and for no one else, exactly like an unknown id.
+    expect(await seen(idA, partner(orgB))).toBeNull();
+    expect(await seen(idB, partner(orgA))).toBeNull();
+    expect(await seen(idA, viewerOf(Role.PATIENT, { patientId: patient.id }))).toBeNull();
+    expect(await seen(idA, admin())).toBeNull();
+    expect(await seen(`${idA.slice(0, -2)}xx`, partner(orgA))).toBeNull();
+    expect(dataOf<{ nodes: unknown[] }>(await app.run(NODES, { ids: [idA, idB, 'rp_nonsense'] }, partner(orgA))).nodes).toEqual([
+      { __typename: 'Patient', id: idA },
+      null,
+      null,
+    ]);
+
+    // Whoever may see who the patient is sees the real id.
+    expect((await seen(realId, admin()))?.id).toBe(realId);
+    expect((await seen(realId, viewerOf(Role.PATIENT, { patientId: patient.id })))?.id).toBe(realId);
+    await makeConsent(app.db, patient, { granteeId: orgA.id, scopes: [ConsentScope.IDENTITY] });
+    expect((await seen(realId, partner(orgA)))?.id).toBe(realId);
+    expect((await seen(realId, partner(orgB)))?.id).toBe(idB);
+
+    // Nothing in a redacted answer carries the patient's database id or global id.
+    const raw = JSON.stringify(await app.run(PATIENT, { id: idB }, partner(orgB)));
+    expect(raw).not.toContain(patient.id);
+    expect(raw).not.toContain(realId);
   });
 });

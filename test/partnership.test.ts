@@ -1,6 +1,7 @@
-import { Role } from '../src/access/viewer';
+import { Role, type Viewer } from '../src/access/viewer';
+import { toGlobalId } from '../src/graphql/global-id';
 import { CommitmentStatus } from '../src/modules/commitment/commitment.entity';
-import { DevelopmentStage, MemberRole, PartnershipStatus, PartnershipType } from '../src/modules/partnership/partnership.entity';
+import { DevelopmentStage, MemberRole, PartnershipStatus, PartnershipType, PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { makeCommitment } from './support/commitment.factories';
@@ -589,5 +590,194 @@ describe('Partnership.commitments', () => {
       await app.run(`query ($id: ID!) { partnership(id: $id) { commitments { title } } }`, { id: pid(partnership) }, admin()),
     );
     expect(data.partnership.commitments.map((c) => c.title)).toEqual(['sooner', 'later', 'undated']);
+  });
+});
+
+describe('members-only partnerships', () => {
+  const partner = (org: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: org.id });
+  const patientLogin = (p: Stakeholder): Viewer => viewerOf(Role.PATIENT, { patientId: p.id });
+  const ZERO = '00000000-0000-0000-0000-000000000000';
+  let tag: string;
+  let lead: Stakeholder;
+  let po: Stakeholder;
+  let patient: Stakeholder;
+  let former: Stakeholder;
+  let outsider: Stakeholder;
+  let closed: { id: string };
+  let closedMembers: { id: string }[];
+  let open: { id: string };
+
+  beforeAll(async () => {
+    tag = uniq();
+    [lead, po, outsider, former] = [await company(), await patientOrg(), await company(), await company()];
+    patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const made = await makePartnership(
+      app.db,
+      [
+        { stakeholder: lead },
+        { stakeholder: po },
+        { stakeholder: patient, role: MemberRole.PATIENT_PARTNER },
+        { stakeholder: former, joinedAt: '2024-01-01', leftAt: '2024-02-01' },
+      ],
+      { title: `${tag} closed`, visibility: PartnershipVisibility.MEMBERS },
+    );
+    closed = made.partnership;
+    closedMembers = made.members;
+    open = (await makePartnership(app.db, [{ stakeholder: lead }, { stakeholder: outsider }], { title: `${tag} open` })).partnership;
+  });
+
+  const byIdOf = async (p: { id: string }, viewer: Viewer) =>
+    dataOf<{ partnership: { title: string } | null }>(await app.run(`query ($id: ID!) { partnership(id: $id) { title } }`, { id: pid(p) }, viewer)).partnership;
+  const byId = (viewer: Viewer) => byIdOf(closed, viewer);
+  const LIST = `
+    query ($filter: PartnershipFilter) { partnerships(first: 10, filter: $filter) { totalCount nodes { title } } }`;
+  const list = async (viewer: Viewer, filter: Record<string, unknown>) => {
+    const out = dataOf<{ partnerships: { totalCount: number; nodes: { title: string }[] } }>(await app.run(LIST, { filter }, viewer)).partnerships;
+    return { totalCount: out.totalCount, titles: out.nodes.map((n) => n.title) };
+  };
+  const SIDE = `
+    query ($id: ID!) { stakeholder(id: $id) { partnerships { title } memberships { partnership { title } } } }`;
+  const side = async (viewer: Viewer, s: Stakeholder) => {
+    const out = dataOf<{ stakeholder: { partnerships: { title: string }[]; memberships: { partnership: { title: string } }[] } }>(
+      await app.run(SIDE, { id: gid(s) }, viewer),
+    ).stakeholder;
+    return { partnerships: out.partnerships.map((p) => p.title).sort(), memberships: out.memberships.map((m) => m.partnership.title).sort() };
+  };
+  const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`;
+
+  it("is null by id, absent from lists, counts and member filters for outsiders and former members' staff", async () => {
+    for (const viewer of [partner(outsider), em(outsider), em(former), patientLogin(await makeStakeholder(app.db, StakeholderKind.PATIENT))]) {
+      expect(await byId(viewer)).toBeNull();
+      expect(await list(viewer, { search: tag })).toEqual({ totalCount: 1, titles: [`${tag} open`] });
+      expect(await list(viewer, { search: tag, statuses: ['PROPOSED'] })).toEqual({ totalCount: 1, titles: [`${tag} open`] });
+      expect(await list(viewer, { memberId: gid(po) })).toEqual({ totalCount: 0, titles: [] });
+      expect(await list(viewer, { memberId: gid(lead) })).toEqual({ totalCount: 1, titles: [`${tag} open`] });
+      expect(await side(viewer, lead)).toEqual({ partnerships: [`${tag} open`], memberships: [`${tag} open`] });
+      expect(await side(viewer, po)).toEqual({ partnerships: [], memberships: [] });
+      expect(await side(viewer, former)).toEqual({ partnerships: [], memberships: [] });
+      const nodes = dataOf<{ nodes: unknown[] }>(await app.run(NODES, { ids: [pid(closed), mid(closedMembers[1]), pid(open)] }, viewer)).nodes;
+      expect(nodes).toEqual([null, null, { __typename: 'Partnership', id: pid(open) }]);
+    }
+  });
+
+  it("is visible to its current members' staff, to a patient member and to ADMIN, with its members", async () => {
+    for (const viewer of [partner(lead), em(lead), partner(po), patientLogin(patient), admin()]) {
+      expect(await byId(viewer)).toEqual({ title: `${tag} closed` });
+      expect(await list(viewer, { search: tag })).toEqual({ totalCount: 2, titles: [`${tag} closed`, `${tag} open`] });
+      expect(await list(viewer, { memberId: gid(po) })).toEqual({ totalCount: 1, titles: [`${tag} closed`] });
+      expect(await side(viewer, lead)).toEqual({ partnerships: [`${tag} closed`, `${tag} open`], memberships: [`${tag} closed`, `${tag} open`] });
+      expect(await side(viewer, former)).toEqual({ partnerships: [], memberships: [`${tag} closed`] });
+      const nodes = dataOf<{ nodes: unknown[] }>(await app.run(NODES, { ids: [pid(closed), mid(closedMembers[1])] }, viewer)).nodes;
+      expect(nodes).toEqual([
+        { __typename: 'Partnership', id: pid(closed) },
+        { __typename: 'PartnershipMember', id: mid(closedMembers[1]) },
+      ]);
+    }
+  });
+
+  it("lists a patient member under an id of the viewer's organisation unless the viewer may see who the patient is", async () => {
+    const members = async (viewer: Viewer) =>
+      dataOf<{ partnership: { members: { role: string; stakeholder: { id: string } }[] } }>(
+        await app.run(`query ($id: ID!) { partnership(id: $id) { members { role stakeholder { id } } } }`, { id: pid(closed) }, viewer),
+      ).partnership.members.find((m) => m.role === 'PATIENT_PARTNER')?.stakeholder.id;
+    const leadSees = await members(partner(lead));
+    expect(leadSees).toMatch(/^rp_/);
+    expect(await members(em(lead))).toBe(leadSees); // the same organisation, the same id
+    const poSees = await members(partner(po));
+    expect(poSees).toMatch(/^rp_/);
+    expect(poSees).not.toBe(leadSees);
+    expect(await members(patientLogin(patient))).toBe(gid(patient));
+    expect(await members(admin())).toBe(gid(patient));
+    // The organisation's id for the patient works as a filter for that organisation only.
+    expect(await list(partner(lead), { memberId: leadSees })).toEqual({ totalCount: 1, titles: [`${tag} closed`] });
+    expect(await list(partner(po), { memberId: leadSees })).toEqual({ totalCount: 0, titles: [] });
+  });
+
+  it('answers a mutation on it exactly as for an unknown id (NOT_FOUND), and changes nothing', async () => {
+    const newcomer = await company();
+    const before = await app.db.query('SELECT status, version FROM partnership WHERE id = $1', [closed.id]);
+    const memberRows = await count('partnership_member');
+    for (const viewer of [em(outsider), em(former)]) {
+      for (const [query, input, unknownInput] of [
+        [CHANGE_STATUS, { id: pid(closed), version: 1, status: 'ACTIVE' }, { id: pid({ id: ZERO }), version: 1, status: 'ACTIVE' }],
+        [ADD, { partnershipId: pid(closed), stakeholderId: gid(newcomer), role: 'MEMBER' }, { partnershipId: pid({ id: ZERO }), stakeholderId: gid(newcomer), role: 'MEMBER' }],
+        [REMOVE, { memberId: mid(closedMembers[1]) }, { memberId: mid({ id: ZERO }) }],
+      ] as const) {
+        const hidden = await app.run(query, { input }, viewer);
+        const unknown = await app.run(query, { input: unknownInput }, viewer);
+        expect(hidden.errors).toBeUndefined();
+        expect(hidden).toEqual(unknown);
+        expect(Object.values(dataOf(hidden))[0]).toMatchObject({ userErrors: [{ code: 'NOT_FOUND' }] });
+      }
+    }
+    expect(await app.db.query('SELECT status, version FROM partnership WHERE id = $1', [closed.id])).toEqual(before);
+    expect(await count('partnership_member')).toBe(memberRows);
+    // A member's engagement manager acts on it.
+    const changed = dataOf<StatusChanged>(await app.run(CHANGE_STATUS, { input: { id: pid(closed), version: 1, status: 'ACTIVE' } }, em(po)));
+    expect(changed.changePartnershipStatus).toMatchObject({ partnership: { status: 'ACTIVE', version: 2 }, userErrors: [] });
+  });
+
+  it("lets a member's engagement manager leave it; the payload then shows no partnership it may no longer see", async () => {
+    const [a, b, c] = [await company(), await company(), await company()];
+    const { partnership, members } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }, { stakeholder: c }], {
+      visibility: PartnershipVisibility.MEMBERS,
+    });
+    const LEAVE = `
+      mutation ($input: RemovePartnershipMemberInput!) {
+        removePartnershipMember(input: $input) { member { id leftAt partnership { id } } userErrors { field code } }
+      }`;
+    const left = dataOf(await app.run(LEAVE, { input: { memberId: mid(members[2]) } }, em(c)));
+    expect(left.removePartnershipMember).toEqual({ member: { id: mid(members[2]), leftAt: await today(), partnership: null }, userErrors: [] });
+    expect(await byIdOf(partnership, em(c))).toBeNull();
+    expect(await byIdOf(partnership, em(b))).toEqual({ title: partnership.title });
+  });
+
+  it('is proposed by a member and then visible to the members only', async () => {
+    const PROPOSED_MEMBERS = `query ($id: ID!) { partnership(id: $id) { visibility members { stakeholder { id } } } }`;
+    const [a, b] = [await company(), await company()];
+    const input = { title: `${tag} proposed closed`, type: 'ADVISORY_BOARD', visibility: 'MEMBERS', members: [{ stakeholderId: gid(a), role: 'LEAD' }, { stakeholderId: gid(b), role: 'MEMBER' }] };
+    const proposed = dataOf<Proposed>(await app.run(PROPOSE, { input }, em(a))).proposePartnership;
+    expect(proposed.partnership).toMatchObject({ visibility: 'MEMBERS' });
+    const id = proposed.partnership?.id as string;
+    expect(dataOf<{ partnership: unknown }>(await app.run(PROPOSED_MEMBERS, { id }, em(b))).partnership).toMatchObject({ visibility: 'MEMBERS' });
+    expect(dataOf<{ partnership: unknown }>(await app.run(PROPOSED_MEMBERS, { id }, em(outsider))).partnership).toBeNull();
+  });
+});
+
+describe('redacted patient ids in partnership mutations and filters', () => {
+  const STAKEHOLDER_ID = `query ($search: String!) { stakeholders(first: 5, filter: { search: $search, kinds: [PATIENT] }) { nodes { id } } }`;
+  /** The id under which `viewer` sees the patient, as a client would learn it: from a list. */
+  const idFor = async (viewer: Viewer, p: Stakeholder) =>
+    dataOf<{ stakeholders: { nodes: { id: string }[] } }>(await app.run(STAKEHOLDER_ID, { search: p.name }, viewer)).stakeholders.nodes[0].id;
+
+  it('lets an engagement manager add a patient by the id it was given; the id opens for its own organisation only', async () => {
+    const [a, b, other] = [await company(), await company(), await company()];
+    const { partnership } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }]);
+    const { partnership: othersOwn } = await makePartnership(app.db, [{ stakeholder: other }, { stakeholder: b }]);
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const given = await idFor(em(a), patient);
+    expect(given).toMatch(/^rp_/);
+    expect(given).not.toBe(gid(patient));
+
+    // Another organisation cannot use it: it is no id of theirs (NOT_FOUND, exactly like an unknown id).
+    const foreign = dataOf<Added>(await app.run(ADD, { input: { partnershipId: pid(othersOwn), stakeholderId: given, role: 'PATIENT_PARTNER' } }, em(other)));
+    const unknown = dataOf<Added>(await app.run(ADD, { input: { partnershipId: pid(othersOwn), stakeholderId: gid({ id: '00000000-0000-0000-0000-000000000000' }), role: 'PATIENT_PARTNER' } }, em(other)));
+    expect(foreign).toEqual(unknown);
+    expect(foreign.addPartnershipMember).toEqual({ member: null, userErrors: [{ field: 'input.stakeholderId', code: 'NOT_FOUND' }] });
+
+    const added = dataOf<Added>(await app.run(ADD, { input: { partnershipId: pid(partnership), stakeholderId: given, role: 'PATIENT_PARTNER' } }, em(a)));
+    expect(added.addPartnershipMember).toMatchObject({ member: { role: 'PATIENT_PARTNER', stakeholder: { id: given } }, userErrors: [] });
+    const rows = await app.db.query('SELECT stakeholder_id FROM partnership_member WHERE partnership_id = $1 AND role = $2', [partnership.id, 'PATIENT_PARTNER']);
+    expect(rows).toEqual([{ stakeholder_id: patient.id }]);
+
+    // As a filter: the organisation's own id for the patient finds the partnership, another's finds nothing.
+    const titles = async (viewer: Viewer, memberId: string) =>
+      dataOf<{ partnerships: { nodes: { title: string }[] } }>(
+        await app.run(`query ($m: ID!) { partnerships(filter: { memberId: $m }) { nodes { title } } }`, { m: memberId }, viewer),
+      ).partnerships.nodes.map((n) => n.title);
+    expect(await titles(em(a), given)).toEqual([partnership.title]);
+    expect(await titles(em(other), given)).toEqual([]);
+    expect(await titles(em(other), await idFor(em(other), patient))).toEqual([partnership.title]);
+    expect(await titles(admin(), toGlobalId('Stakeholder', patient.id))).toEqual([partnership.title]);
   });
 });

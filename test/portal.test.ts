@@ -50,22 +50,22 @@ describe('the 3-level portal query', () => {
     await world('small-world', 2, 3);
     await world('large-world', 10, 6); // 5x the partnerships, 10x the members and affiliations
 
-    for (const viewer of [admin(), viewerOf(Role.PARTNER, { orgId: (await makeStakeholder(app.db, StakeholderKind.COMPANY)).id })]) {
-      const small = await app.runCounted<{ partnerships: { edges: { node: { members: { stakeholder: { affiliations: unknown[] } }[] } }[] } }>(
-        PORTAL,
-        { area: 'small-world' },
-        viewer,
-      );
-      const large = await app.runCounted<{ partnerships: { edges: { node: { members: { stakeholder: { affiliations: unknown[] } }[] } }[] } }>(
-        PORTAL,
-        { area: 'large-world' },
-        viewer,
-      );
-      // The worlds really are of the sizes asked for, fully resolved.
+    // A patient's affiliation to the hub (a patient organisation) is health data: ADMIN sees it,
+    // a partner without the patients' HEALTH consent does not.
+    const partner = viewerOf(Role.PARTNER, { orgId: (await makeStakeholder(app.db, StakeholderKind.COMPANY)).id });
+    for (const [viewer, patientAffiliations] of [
+      [admin(), 2],
+      [partner, 0],
+    ] as const) {
+      type Out = { partnerships: { edges: { node: { members: { stakeholder: { kind: string; affiliations: unknown[] } }[] } }[] } };
+      const small = await app.runCounted<Out>(PORTAL, { area: 'small-world' }, viewer);
+      const large = await app.runCounted<Out>(PORTAL, { area: 'large-world' }, viewer);
+      // The worlds really are of the sizes asked for, fully resolved: each member's kind and number of affiliations.
       const shape = (r: typeof small.result) =>
-        dataOf(r).partnerships.edges.map((e) => e.node.members.map((m) => m.stakeholder.affiliations.length));
-      expect(shape(small.result)).toEqual(Array(2).fill(Array(3).fill(2)));
-      expect(shape(large.result)).toEqual(Array(10).fill(Array(6).fill(2)));
+        dataOf(r).partnerships.edges.map((e) => e.node.members.map((m) => `${m.stakeholder.kind}:${m.stakeholder.affiliations.length}`).sort());
+      const patient = `PATIENT:${patientAffiliations}`;
+      expect(shape(small.result)).toEqual(Array(2).fill(['COMPANY:2', 'COMPANY:2', patient]));
+      expect(shape(large.result)).toEqual(Array(10).fill(['COMPANY:2', 'COMPANY:2', 'COMPANY:2', 'COMPANY:2', patient, patient]));
 
       // One statement per level plus the root list, however long the lists are. The stated
       // constant: the affiliations' targets (`to { name }`) are one more batch, and the viewer's

@@ -311,3 +311,54 @@ describe('stakeholders(...)', () => {
     }
   });
 });
+
+describe('stakeholders(filter: { conditions })', () => {
+  const LIST = `
+    query ($filter: StakeholderFilter) { stakeholders(first: 20, filter: $filter) { totalCount nodes { name } } }`;
+  type List = { stakeholders: { totalCount: number; nodes: { name: string }[] } };
+
+  it('lists the patients having any of the conditions, for ADMIN', async () => {
+    const tag = 'conditions-world';
+    await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'cond-a', conditions: ['asthma', 'copd'], tags: [tag] });
+    await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'cond-b', conditions: ['Crohn disease'], tags: [tag] });
+    await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'cond-c', conditions: [], tags: [tag] });
+    await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, { name: 'cond-org', tags: [tag] });
+    const run = async (conditions: string[]) => dataOf<List>(await app.run(LIST, { filter: { tags: [tag], conditions } }, admin())).stakeholders;
+    expect(await run(['copd', 'Crohn disease'])).toEqual({ totalCount: 2, nodes: [{ name: 'cond-a' }, { name: 'cond-b' }] });
+    expect(await run(['asthma'])).toEqual({ totalCount: 1, nodes: [{ name: 'cond-a' }] });
+    expect(await run(['crohn disease'])).toEqual({ totalCount: 0, nodes: [] });
+    expect(await run([])).toEqual({ totalCount: 4, nodes: [{ name: 'cond-a' }, { name: 'cond-b' }, { name: 'cond-c' }, { name: 'cond-org' }] });
+    expect(errorCodes(await app.run(LIST, { filter: { conditions: [''] } }, admin()))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('is refused with FORBIDDEN to anyone who may not read conditions, and nothing runs', async () => {
+    const org = await makeStakeholder(app.db, StakeholderKind.COMPANY);
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT, { conditions: ['asthma'] });
+    for (const viewer of [
+      viewerOf(Role.PARTNER, { orgId: org.id }),
+      viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id }),
+      viewerOf(Role.PATIENT, { patientId: patient.id }),
+    ]) {
+      for (const conditions of [['asthma'], []]) {
+        const { result, statements } = await app.runCounted(LIST, { filter: { conditions } }, viewer);
+        expect(errorCodes(result)).toEqual(['FORBIDDEN']);
+        expect(result.data ?? null).toBeNull();
+        expect(statements).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('stakeholder(id) with a redacted patient id', () => {
+  it("finds the patient for the organisation the id was made for only, under that same id", async () => {
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const [a, b] = [await makeStakeholder(app.db, StakeholderKind.COMPANY), await makeStakeholder(app.db, StakeholderKind.COMPANY)];
+    const Q = `query ($id: ID!) { stakeholder(id: $id) { id name } }`;
+    const as = (org: { id: string }) => viewerOf(Role.PARTNER, { orgId: org.id });
+    const given = dataOf<{ stakeholder: { id: string } }>(await app.run(Q, { id: gid(patient) }, as(a))).stakeholder.id;
+    expect(given).toMatch(/^rp_/);
+    expect(dataOf(await app.run(Q, { id: given }, as(a))).stakeholder).toEqual({ id: given, name: patient.name });
+    expect(dataOf(await app.run(Q, { id: given }, as(b))).stakeholder).toBeNull();
+    expect(dataOf(await app.run(Q, { id: given }, admin())).stakeholder).toBeNull();
+  });
+});

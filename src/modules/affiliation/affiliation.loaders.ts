@@ -3,21 +3,19 @@ import type { DataSource } from 'typeorm';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Affiliation } from './affiliation.entity';
 
-export function createAffiliationLoaders(db: DataSource, _scope: LoaderScope) {
+/** Loaders fetch only affiliations the viewer may see (a patient's to a patient organisation reveals their health). */
+export function createAffiliationLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+  const visible = () => db.getRepository(Affiliation).createQueryBuilder('a').where(v.affiliation('a'), v.params);
   return {
-    affiliation: byIdLoader((ids) =>
-      db.getRepository(Affiliation).createQueryBuilder('a').where('a.id = ANY(:ids)', { ids }).getMany(),
-    ),
+    affiliation: byIdLoader((ids) => visible().andWhere('a.id = ANY(:ids)', { ids }).getMany()),
     /**
-     * Every affiliation of each stakeholder, at either end (a row belongs to both) and past ones
-     * included, oldest first; callers filter these short lists in memory.
+     * Every visible affiliation of each stakeholder, at either end (a row belongs to both) and
+     * past ones included, oldest first; callers filter these short lists in memory.
      */
     affiliationsByStakeholder: groupLoader(
       (ids) =>
-        db
-          .getRepository(Affiliation)
-          .createQueryBuilder('a')
-          .where('a.from_id = ANY(:ids) OR a.to_id = ANY(:ids)', { ids })
+        visible()
+          .andWhere('(a.from_id = ANY(:ids) OR a.to_id = ANY(:ids))', { ids })
           .orderBy('a.created_at')
           .addOrderBy('a.id')
           .getMany(),

@@ -1,10 +1,15 @@
+import { In, type EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf } from '../../access/acting';
+import { decide } from '../../access/field-policy';
+import { stakeholderIdOf } from '../../access/patient-ids';
+import { Sensitivity } from '../../access/policy';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
+import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
-import { findByGlobalId, notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
-import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Affiliation, type AffiliationKind } from './affiliation.entity';
 import {
@@ -39,15 +44,41 @@ export interface StakeholderAffiliationArgs {
   current?: boolean | null;
 }
 
+/** An affiliation by global ID if the viewer may see it, read from the database (not the loaders); null otherwise. */
+async function findVisible(ctx: Context, globalId: string): Promise<Affiliation | null> {
+  const decoded = fromGlobalId(globalId, 'Affiliation');
+  if (!decoded) return null;
+  return ctx.db
+    .getRepository(Affiliation)
+    .createQueryBuilder('a')
+    .where('a.id = :id', { id: decoded.id })
+    .andWhere(ctx.visibility.affiliation('a'), ctx.visibility.params)
+    .getOne();
+}
+
+/**
+ * A patient's affiliation to a patient organisation is health data (PATIENT_HEALTH): recording one
+ * needs the right to read it, or the answer (a CONFLICT for an existing hidden one, a record one
+ * cannot see afterwards) would tell what the viewer may not know.
+ */
+async function assertMayRecordHealthEdge(ctx: Context, tx: EntityManager, from: string, to: string): Promise<void> {
+  const ends = await tx.getRepository(Stakeholder).findBy({ id: In([from, to]) });
+  const patient = ends.find((s) => s.kind === StakeholderKind.PATIENT);
+  const organisation = ends.find((s) => s.kind === StakeholderKind.PATIENT_ORGANISATION);
+  if (patient && organisation && !(await decide(ctx, 'Patient', Sensitivity.PATIENT_HEALTH, patient))) {
+    throw forbidden("Recording a patient's affiliation to a patient organisation needs the patient's HEALTH consent for your organisation.");
+  }
+}
+
 export const affiliationService = {
   async find(ctx: Context, globalId: string): Promise<Affiliation | null> {
     return loadByGlobalId(ctx.loaders.affiliation, 'Affiliation', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: AffiliationFilter | null, order?: AffiliationOrder | null): Promise<Page<Affiliation>> {
-    const qb = ctx.db.getRepository(Affiliation).createQueryBuilder('a');
+    const qb = ctx.db.getRepository(Affiliation).createQueryBuilder('a').where(ctx.visibility.affiliation('a'), ctx.visibility.params);
     if (filter?.kinds?.length) qb.andWhere('a.kind = ANY(:kinds)', { kinds: filter.kinds });
-    // An id that does not decode matches nothing, exactly like an unknown one.
+    // An id that does not open (malformed, or sealed for another organisation) matches nothing, exactly like an unknown one.
     for (const [key, condition] of [
       ['fromId', 'a.from_id = :fromId'],
       ['toId', 'a.to_id = :toId'],
@@ -55,8 +86,8 @@ export const affiliationService = {
     ] as const) {
       const value = filter?.[key];
       if (value == null) continue;
-      const decoded = fromGlobalId(value, 'Stakeholder');
-      qb.andWhere(decoded ? condition : 'FALSE', { [key]: decoded?.id });
+      const id = stakeholderIdOf(ctx, value);
+      qb.andWhere(id ? condition : 'FALSE', { [key]: id });
     }
     if (filter?.current != null) {
       qb.andWhere(filter.current ? '(a.until IS NULL OR a.until >= :today)' : 'a.until < :today', { today: today() });
@@ -83,17 +114,17 @@ export const affiliationService = {
 
   async add(ctx: Context, input: AddAffiliationInput): Promise<PayloadShape<Affiliation>> {
     const viewer = actingViewer(ctx);
-    const from = fromGlobalId(input.fromId, 'Stakeholder');
-    const to = fromGlobalId(input.toId, 'Stakeholder');
+    const from = stakeholderIdOf(ctx, input.fromId);
+    const to = stakeholderIdOf(ctx, input.toId);
     const badIds = [...(from ? [] : [notFound('stakeholder', 'input.fromId')]), ...(to ? [] : [notFound('stakeholder', 'input.toId')])];
     if (!from || !to) return { record: null, userErrors: badIds };
-    assertActsForOneOf(viewer, [from.id, to.id], 'either stakeholder');
+    assertActsForOneOf(viewer, [from, to], 'either stakeholder');
     return runMutation<Affiliation>(ctx, {
       operation: 'addAffiliation',
       input,
       replay: (tx, ids) => tx.getRepository(Affiliation).findOneBy({ id: ids.affiliation }),
       run: async (tx) => {
-        if (from.id === to.id) {
+        if (from === to) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot be affiliated to itself.', 'input.toId')] };
         }
         const ends = await resolveStakeholderRefs(ctx, tx, [
@@ -101,6 +132,7 @@ export const affiliationService = {
           { globalId: input.toId, field: 'input.toId' },
         ]);
         if ('errors' in ends) return ends;
+        await assertMayRecordHealthEdge(ctx, tx, from, to);
         const since = input.since ?? null;
         const until = input.until ?? null;
         if (since && until && until < since) {
@@ -109,11 +141,11 @@ export const affiliationService = {
         const day = today();
         if (until === null || until >= day) {
           // No unique index can say "current" (it depends on today): serialise adds of the same link instead.
-          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`affiliation:${input.kind}:${from.id}:${to.id}`]);
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`affiliation:${input.kind}:${from}:${to}`]);
           const duplicate = await tx
             .getRepository(Affiliation)
             .createQueryBuilder('a')
-            .where('a.kind = :kind AND a.from_id = :from AND a.to_id = :to', { kind: input.kind, from: from.id, to: to.id })
+            .where('a.kind = :kind AND a.from_id = :from AND a.to_id = :to', { kind: input.kind, from, to })
             .andWhere('(a.until IS NULL OR a.until >= :day)', { day })
             .getExists();
           if (duplicate) {
@@ -124,7 +156,7 @@ export const affiliationService = {
           .createQueryBuilder()
           .insert()
           .into(Affiliation)
-          .values({ kind: input.kind, fromId: from.id, toId: to.id, since, until })
+          .values({ kind: input.kind, fromId: from, toId: to, since, until })
           .returning('id')
           .execute();
         const id = (inserted.raw as { id: string }[])[0].id;
@@ -135,7 +167,7 @@ export const affiliationService = {
 
   async end(ctx: Context, input: EndAffiliationInput): Promise<PayloadShape<Affiliation>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Affiliation, 'Affiliation', input.id);
+    const current = await findVisible(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
     assertActsForOneOf(viewer, [current.fromId, current.toId], 'either stakeholder');
     return runMutation(ctx, {

@@ -1,12 +1,21 @@
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
-import { findByGlobalId, notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
-import { PartnershipStatus, type Partnership } from '../partnership/partnership.entity';
-import { currentMembers, resolvePartnershipRef } from '../partnership/partnership.service';
+import {
+  notFound,
+  runMutation,
+  staleVersion,
+  updateVersioned,
+  userError,
+  UserErrorCode,
+  type PayloadShape,
+} from '../../shared/mutation';
+import { Partnership, PartnershipStatus } from '../partnership/partnership.entity';
+import { currentMembers, resolveVisiblePartnershipRef } from '../partnership/partnership.service';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Commitment, CommitmentStatus, COMMITMENT_TRANSITIONS } from './commitment.entity';
@@ -48,20 +57,36 @@ async function assertActsForCommitment(ctx: Context, viewer: Viewer, committerId
   );
 }
 
+/**
+ * The commitment a global ID names, if the viewer may see it; else null, exactly as for an unknown
+ * id. Reads the database, not the loaders, so no loader caches a row the mutation changes.
+ */
+async function findVisible(ctx: Context, globalId: string): Promise<Commitment | null> {
+  const id = fromGlobalId(globalId, 'Commitment')?.id;
+  if (!id) return null;
+  return ctx.db
+    .getRepository(Commitment)
+    .createQueryBuilder('c')
+    .where('c.id = :id', { id })
+    .andWhere(ctx.visibility.commitment('c'), ctx.visibility.params)
+    .getOne();
+}
+
 export const commitmentService = {
   async find(ctx: Context, globalId: string): Promise<Commitment | null> {
     return loadByGlobalId(ctx.loaders.commitment, 'Commitment', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: CommitmentFilter | null, order?: CommitmentOrder | null): Promise<Page<Commitment>> {
-    const qb = ctx.db.getRepository(Commitment).createQueryBuilder('c');
+    // Only the commitments the viewer may see: filters, order and count see no other.
+    const qb = ctx.db.getRepository(Commitment).createQueryBuilder('c').where(ctx.visibility.commitment('c'), ctx.visibility.params);
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     // An id that does not decode names a record that does not exist: it matches nothing (NULL never equals).
     if (filter?.committerId != null) {
-      qb.andWhere('c.committer_id = :committerId', { committerId: fromGlobalId(filter.committerId, 'Stakeholder')?.id ?? null });
+      qb.andWhere('c.committer_id = :committerId', { committerId: stakeholderIdOf(ctx, filter.committerId) });
     }
     if (filter?.beneficiaryId != null) {
-      qb.andWhere('c.beneficiary_id = :beneficiaryId', { beneficiaryId: fromGlobalId(filter.beneficiaryId, 'Stakeholder')?.id ?? null });
+      qb.andWhere('c.beneficiary_id = :beneficiaryId', { beneficiaryId: stakeholderIdOf(ctx, filter.beneficiaryId) });
     }
     if (filter?.partnershipId != null) {
       qb.andWhere('c.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
@@ -106,7 +131,7 @@ export const commitmentService = {
   async make(ctx: Context, input: MakeCommitmentInput): Promise<PayloadShape<Commitment>> {
     const viewer = actingViewer(ctx);
     const partnershipId = input.partnershipId != null ? (fromGlobalId(input.partnershipId, 'Partnership')?.id ?? null) : null;
-    await assertActsForCommitment(ctx, viewer, fromGlobalId(input.committerId, 'Stakeholder')?.id, partnershipId);
+    await assertActsForCommitment(ctx, viewer, stakeholderIdOf(ctx, input.committerId) ?? undefined, partnershipId);
     return runMutation(ctx, {
       operation: 'makeCommitment',
       input,
@@ -121,7 +146,7 @@ export const commitmentService = {
         if (beneficiaryId === committerId) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot commit to itself.', 'input.beneficiaryId')] };
         }
-        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        const partnershipRef = await resolveVisiblePartnershipRef(ctx, tx, input.partnershipId);
         if ('errors' in partnershipRef) return partnershipRef;
         const { partnership } = partnershipRef;
         if (partnership) {
@@ -151,7 +176,7 @@ export const commitmentService = {
 
   async changeStatus(ctx: Context, input: ChangeCommitmentStatusInput): Promise<PayloadShape<Commitment>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Commitment, 'Commitment', input.id);
+    const current = await findVisible(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('commitment', 'input.id')] };
     await assertActsForCommitment(ctx, viewer, current.committerId, current.partnershipId);
     return runMutation(ctx, {

@@ -5,8 +5,10 @@ import DataLoader from 'dataloader';
 import { CONSENT_HOLDER_ROLES } from '../../access/policy';
 import { Consent, ConsentScope } from './consent.entity';
 
+/** Consents are the patient's own and ADMIN's: the loaders fetch no other. */
 export function createConsentLoaders(db: DataSource, scope: LoaderScope) {
-  const viewer = scope.viewer;
+  const { viewer, visibility: v } = scope;
+  const visible = () => db.getRepository(Consent).createQueryBuilder('c').where(v.consent('c'), v.params);
   const holdsConsent = viewer !== null && viewer.orgId !== null && CONSENT_HOLDER_ROLES.includes(viewer.role);
   return {
     /**
@@ -27,14 +29,12 @@ export function createConsentLoaders(db: DataSource, scope: LoaderScope) {
       const byPatient = new Map(rows.map((row) => [row.patient_id, new Set(row.scopes)]));
       return patientIds.map((id) => byPatient.get(id) ?? new Set<ConsentScope>());
     }),
-    consent: byIdLoader((ids) => db.getRepository(Consent).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany()),
-    /** Every consent of each patient, withdrawn and expired ones included, oldest first. */
+    consent: byIdLoader((ids) => visible().andWhere('c.id = ANY(:ids)', { ids }).getMany()),
+    /** Every visible consent of each patient, withdrawn and expired ones included, oldest first. */
     consentsByPatient: groupLoader(
       (ids) =>
-        db
-          .getRepository(Consent)
-          .createQueryBuilder('c')
-          .where('c.patient_id = ANY(:ids)', { ids })
+        visible()
+          .andWhere('c.patient_id = ANY(:ids)', { ids })
           .orderBy('c.created_at')
           .addOrderBy('c.id')
           .getMany(),

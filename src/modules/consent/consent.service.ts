@@ -1,9 +1,9 @@
-import { actingViewer, assertIsPatientOrAdmin, isAdmin } from '../../access/acting';
-import type { Viewer } from '../../access/viewer';
+import { actingViewer, assertIsPatientOrAdmin } from '../../access/acting';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { findByGlobalId, notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import { notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
 import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
@@ -11,14 +11,6 @@ import { Consent } from './consent.entity';
 import type { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './consent.inputs';
 
 const NEWEST_FIRST = { expression: 'c.created_at', cast: 'timestamptz' as const };
-
-/**
- * Who sees a patient's consents: the patient themself and ADMIN. The minimal rule until the
- * permissions issue decides what grantees may see.
- */
-export function maySeeConsentsOf(viewer: Viewer | null, patientId: string): boolean {
-  return viewer !== null && (isAdmin(viewer) || viewer.patientId === patientId);
-}
 
 /** Neither withdrawn nor expired at `now`. */
 export function isActive(consent: Consent, now = new Date()): boolean {
@@ -45,18 +37,16 @@ const granteeRef = (globalId: string): StakeholderRef => ({
 
 export const consentService = {
   async list(ctx: Context, page: PageArgs, filter?: ConsentFilter | null): Promise<Page<Consent>> {
-    const viewer = actingViewer(ctx);
-    const qb = ctx.db.getRepository(Consent).createQueryBuilder('c');
     // Anyone but ADMIN sees their own consents only, whatever the filter asks.
-    if (!isAdmin(viewer)) qb.andWhere(viewer.patientId ? 'c.patient_id = :self' : 'FALSE', { self: viewer.patientId });
+    const qb = ctx.db.getRepository(Consent).createQueryBuilder('c').where(ctx.visibility.consent('c'), ctx.visibility.params);
     for (const [key, column] of [
       ['patientId', 'c.patient_id'],
       ['granteeId', 'c.grantee_id'],
     ] as const) {
       const value = filter?.[key];
       if (value == null) continue;
-      const decoded = fromGlobalId(value, 'Stakeholder');
-      qb.andWhere(decoded ? `${column} = :${key}` : 'FALSE', { [key]: decoded?.id });
+      const id = stakeholderIdOf(ctx, value);
+      qb.andWhere(id ? `${column} = :${key}` : 'FALSE', { [key]: id });
     }
     if (filter?.active != null) {
       const active = 'c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())';
@@ -65,18 +55,18 @@ export const consentService = {
     return paginate(qb, page, NEWEST_FIRST, SortDirection.DESC, (c) => c.createdAt);
   },
 
-  /** A patient's consents, or [] for a viewer who may not see them (hidden, not redacted: nothing to mark). */
+  /** A patient's consents, [] for a viewer who may not see them (hidden, not redacted: nothing to mark). */
   async forPatient(ctx: Context, patient: Stakeholder): Promise<Consent[]> {
-    return maySeeConsentsOf(ctx.viewer, patient.id) ? ctx.loaders.consentsByPatient.load(patient.id) : [];
+    return ctx.loaders.consentsByPatient.load(patient.id);
   },
 
   async grant(ctx: Context, input: GrantConsentInput): Promise<PayloadShape<Consent>> {
     const viewer = actingViewer(ctx);
-    const patient = fromGlobalId(input.patientId, 'Stakeholder');
-    if (!patient) return { record: null, userErrors: [notFound('patient', 'input.patientId')] };
-    assertIsPatientOrAdmin(viewer, patient.id);
-    const grantee = input.granteeId == null ? null : fromGlobalId(input.granteeId, 'Stakeholder');
-    if (input.granteeId != null && !grantee) return { record: null, userErrors: [notFound('organisation', 'input.granteeId')] };
+    const patientId = stakeholderIdOf(ctx, input.patientId);
+    if (!patientId) return { record: null, userErrors: [notFound('patient', 'input.patientId')] };
+    assertIsPatientOrAdmin(viewer, patientId);
+    const granteeId = stakeholderIdOf(ctx, input.granteeId);
+    if (input.granteeId != null && !granteeId) return { record: null, userErrors: [notFound('organisation', 'input.granteeId')] };
     return runMutation<Consent>(ctx, {
       operation: 'grantConsent',
       input,
@@ -90,8 +80,8 @@ export const consentService = {
             .insert()
             .into(Consent)
             .values({
-              patientId: patient.id,
-              granteeId: grantee?.id ?? null,
+              patientId,
+              granteeId,
               scopes: input.scopes,
               purposes: input.purposes,
               expiresAt: input.expiresAt ?? null,
@@ -113,7 +103,16 @@ export const consentService = {
 
   async withdraw(ctx: Context, input: WithdrawConsentInput): Promise<PayloadShape<Consent>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Consent, 'Consent', input.id);
+    // A consent the viewer may not see is NOT_FOUND, exactly like an unknown id.
+    const decoded = fromGlobalId(input.id, 'Consent');
+    const current = decoded
+      ? await ctx.db
+          .getRepository(Consent)
+          .createQueryBuilder('c')
+          .where('c.id = :id', { id: decoded.id })
+          .andWhere(ctx.visibility.consent('c'), ctx.visibility.params)
+          .getOne()
+      : null;
     if (!current) return { record: null, userErrors: [notFound('consent', 'input.id')] };
     assertIsPatientOrAdmin(viewer, current.patientId);
     return runMutation(ctx, {

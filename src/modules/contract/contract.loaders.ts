@@ -13,18 +13,23 @@ export interface ContractsOfPartyKey {
 const statusesKey = (statuses: readonly ContractStatus[] | null): string | null =>
   statuses?.length ? [...statuses].sort().join(',') : null;
 
-export function createContractLoaders(db: DataSource, _scope: LoaderScope) {
+/** Loaders fetch only contracts the viewer may see (its parties): a hidden one is missing, and so are its parties. */
+export function createContractLoaders(db: DataSource, { visibility: v }: LoaderScope) {
   return {
-    contract: byIdLoader((ids) => db.getRepository(Contract).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany()),
+    contract: byIdLoader((ids) =>
+      db.getRepository(Contract).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).andWhere(v.contract('c'), v.params).getMany(),
+    ),
 
-    /** The parties of each contract, by name. The field policy reads it to decide who sees the terms. */
+    /** The parties of each visible contract, by name. The field policy reads it to decide who sees the terms. */
     partiesByContract: groupLoader(
       (ids) =>
         db
           .getRepository(ContractParty)
           .createQueryBuilder('p')
           .innerJoin('p.stakeholderRel', 's')
+          .innerJoin('p.contractRel', 'c')
           .where('p.contract_id = ANY(:ids)', { ids })
+          .andWhere(v.contract('c'), v.params)
           .orderBy('s.name')
           .addOrderBy('p.id')
           .getMany(),
@@ -32,7 +37,7 @@ export function createContractLoaders(db: DataSource, _scope: LoaderScope) {
     ),
 
     /**
-     * Contracts each stakeholder is a party of, newest first. Keys carry their own status filter
+     * Visible contracts each stakeholder is a party of, newest first. Keys carry their own status filter
      * (aliased fields may ask for different ones) and still share one query: the keys are unnested
      * with their position, which tags every row with the key it answers. A key's statuses travel as
      * one comma-separated text (enum values hold no comma), NULL for all.
@@ -51,6 +56,7 @@ export function createContractLoaders(db: DataSource, _scope: LoaderScope) {
               `keyed.contract_id = c.id AND (keyed.statuses IS NULL OR c.status = ANY(string_to_array(keyed.statuses, ',')))`,
               { ids: keys.map((k) => k.stakeholderId), statuses: keys.map((k) => statusesKey(k.statuses)) },
             )
+            .andWhere(v.contract('c'), v.params)
             .addSelect('keyed.ord', 'key')
             .orderBy('keyed.ord')
             .addOrderBy('c.created_at', 'DESC')

@@ -1,4 +1,5 @@
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import { Role, type Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -6,7 +7,6 @@ import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import {
-  findByGlobalId,
   notFound,
   runMutation,
   updateVersioned,
@@ -15,7 +15,7 @@ import {
   type PayloadShape,
   type UserError,
 } from '../../shared/mutation';
-import { resolvePartnershipRef } from '../partnership/partnership.service';
+import { resolveVisiblePartnershipRef } from '../partnership/partnership.service';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Contract, ContractParty, ContractStatus } from './contract.entity';
 import {
@@ -47,19 +47,35 @@ function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
   return false;
 }
 
+/**
+ * The contract a global ID names, if the viewer may see it; else null, exactly as for an unknown
+ * id. Reads the database, not the loaders, so no loader caches a row the mutation changes.
+ */
+async function findVisible(ctx: Context, globalId: string): Promise<Contract | null> {
+  const id = fromGlobalId(globalId, 'Contract')?.id;
+  if (!id) return null;
+  return ctx.db
+    .getRepository(Contract)
+    .createQueryBuilder('c')
+    .where('c.id = :id', { id })
+    .andWhere(ctx.visibility.contract('c'), ctx.visibility.params)
+    .getOne();
+}
+
 export const contractService = {
   async find(ctx: Context, globalId: string): Promise<Contract | null> {
     return loadByGlobalId(ctx.loaders.contract, 'Contract', globalId);
   },
 
   async list(ctx: Context, page: PageArgs, filter?: ContractFilter | null, order?: ContractOrder | null): Promise<Page<Contract>> {
-    const qb = ctx.db.getRepository(Contract).createQueryBuilder('c');
+    // Only the contracts the viewer is a party of (all for ADMIN): filters, order and count see no other.
+    const qb = ctx.db.getRepository(Contract).createQueryBuilder('c').where(ctx.visibility.contract('c'), ctx.visibility.params);
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.kinds?.length) qb.andWhere('c.kind = ANY(:kinds)', { kinds: filter.kinds });
-    // An id that does not decode matches nothing, like an unknown one.
+    // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
     if (filter?.partyId != null) {
       qb.andWhere('EXISTS (SELECT 1 FROM contract_party cp WHERE cp.contract_id = c.id AND cp.stakeholder_id = :partyId)', {
-        partyId: fromGlobalId(filter.partyId, 'Stakeholder')?.id ?? null,
+        partyId: stakeholderIdOf(ctx, filter.partyId),
       });
     }
     if (filter?.partnershipId != null) {
@@ -75,7 +91,7 @@ export const contractService = {
 
   async draft(ctx: Context, input: DraftContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const partyIds = input.parties.map((party) => fromGlobalId(party.stakeholderId, 'Stakeholder')?.id ?? null);
+    const partyIds = input.parties.map((party) => stakeholderIdOf(ctx, party.stakeholderId));
     assertActsForOneOf(viewer, partyIds, 'a party of this contract');
     return runMutation<Contract>(ctx, {
       operation: 'draftContract',
@@ -98,7 +114,7 @@ export const contractService = {
           input.parties.map((party, i) => ({ globalId: party.stakeholderId, field: `input.parties.${i}.stakeholderId` })),
         );
         if ('errors' in parties) errors.push(...parties.errors);
-        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        const partnershipRef = await resolveVisiblePartnershipRef(ctx, tx, input.partnershipId);
         if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
         if (errors.length || 'errors' in partnershipRef) return { errors };
 
@@ -138,9 +154,9 @@ export const contractService = {
   /** Signs for one party; the contract awaits signatures after the first and is ACTIVE once every party signed. */
   async sign(ctx: Context, input: SignContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findByGlobalId(ctx.db.manager, Contract, 'Contract', input.id);
+    const contract = await findVisible(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
-    const partyId = fromGlobalId(input.partyId, 'Stakeholder')?.id;
+    const partyId = stakeholderIdOf(ctx, input.partyId);
     if (!partyId) return { record: null, userErrors: [notFound('stakeholder', 'input.partyId')] };
     if (!maySignFor(viewer, partyId)) {
       throw forbidden('An engagement manager signs only for their own organisation, a patient only for themself.');
@@ -183,7 +199,7 @@ export const contractService = {
 
   async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findByGlobalId(ctx.db.manager, Contract, 'Contract', input.id);
+    const contract = await findVisible(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
     const parties = await ctx.db.getRepository(ContractParty).findBy({ contractId: contract.id });
     assertActsForOneOf(

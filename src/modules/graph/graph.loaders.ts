@@ -1,6 +1,7 @@
 import type { LoaderScope } from '../../graphql/loaders';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import type { RecordVisibility } from '../../access/record-visibility';
 import type { StakeholderKind } from '../stakeholder/stakeholder.entity';
 
 export interface NeighbourQuery {
@@ -16,20 +17,35 @@ export interface NeighbourRow {
 }
 
 /**
- * Breadth-first layers from every source at once, over the `stakeholder_edge` view. UNION keeps
- * one row per (source, stakeholder, depth), so each step expands a layer of distinct stakeholders,
- * never the (exponentially many) paths; archived stakeholders are not walked into. Then each
- * source's nearest `first` stakeholders other than itself, by distance and name.
+ * An edge of the `stakeholder_edge` view the viewer may walk: its record (`via_id`: the
+ * affiliation, partnership or contract) is one they may see. Uses the named parameters of
+ * `v.params`; TRUE for ADMIN.
  */
-const NEIGHBOURS_SQL = `
+export function visibleEdge(v: RecordVisibility, e: string): string {
+  if (v.all) return 'TRUE';
+  return `CASE ${e}.relation
+      WHEN 'AFFILIATION' THEN EXISTS (SELECT 1 FROM affiliation g_a WHERE g_a.id = ${e}.via_id AND ${v.affiliation('g_a')})
+      WHEN 'PARTNERSHIP' THEN EXISTS (SELECT 1 FROM partnership g_p WHERE g_p.id = ${e}.via_id AND ${v.partnership('g_p')})
+      WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract g_c WHERE g_c.id = ${e}.via_id AND ${v.contract('g_c')})
+      ELSE FALSE END`;
+}
+
+/**
+ * Breadth-first layers from every source at once, over the edges of the `stakeholder_edge` view
+ * the viewer may see. UNION keeps one row per (source, stakeholder, depth), so each step expands
+ * a layer of distinct stakeholders, never the (exponentially many) paths; archived stakeholders
+ * are not walked into. Then each source's nearest `first` stakeholders other than itself, by
+ * distance and name. Named parameters: `:ids`, `:depth`, `:kinds`, `:first` and the viewer's.
+ */
+const neighboursSql = (v: RecordVisibility): string => `
   WITH RECURSIVE walk(source_id, node_id, depth) AS (
-      SELECT id, id, 0 FROM unnest($1::uuid[]) AS source(id)
+      SELECT id, id, 0 FROM unnest(:ids::uuid[]) AS source(id)
     UNION
       SELECT w.source_id, e.target_id, w.depth + 1
         FROM walk w
-        JOIN stakeholder_edge e ON e.source_id = w.node_id
+        JOIN stakeholder_edge e ON e.source_id = w.node_id AND ${visibleEdge(v, 'e')}
         JOIN stakeholder t ON t.id = e.target_id AND t.archived_at IS NULL
-       WHERE w.depth < $2
+       WHERE w.depth < :depth
   ),
   reached AS (
     SELECT source_id, node_id, min(depth) AS distance FROM walk WHERE node_id <> source_id GROUP BY source_id, node_id
@@ -39,13 +55,14 @@ const NEIGHBOURS_SQL = `
            row_number() OVER (PARTITION BY r.source_id ORDER BY r.distance, s.name, s.id) AS rank
       FROM reached r
       JOIN stakeholder s ON s.id = r.node_id
-     WHERE $3::text[] IS NULL OR s.kind = ANY($3::text[])
+     WHERE :kinds::text[] IS NULL OR s.kind = ANY(:kinds::text[])
   )
-  SELECT source_id, node_id, distance FROM ranked WHERE rank <= $4 ORDER BY source_id, rank`;
+  SELECT source_id, node_id, distance FROM ranked WHERE rank <= :first ORDER BY source_id, rank`;
 
 const argsKey = (q: NeighbourQuery): string => JSON.stringify([q.depth, q.kinds ? [...q.kinds].sort() : null, q.first]);
 
-export function createGraphLoaders(db: DataSource, _scope: LoaderScope) {
+export function createGraphLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+  const sql = neighboursSql(v);
   return {
     /** Each stakeholder's neighbours: one recursive query for all stakeholders that ask with the same arguments. */
     neighbours: new DataLoader<NeighbourQuery, NeighbourRow[], string>(
@@ -59,7 +76,8 @@ export function createGraphLoaders(db: DataSource, _scope: LoaderScope) {
         }
         for (const [key, batch] of batches) {
           const { depth, kinds, first } = batch[0];
-          const rows = (await db.query(NEIGHBOURS_SQL, [batch.map((q) => q.stakeholderId), depth, kinds, first])) as {
+          const ids = batch.map((q) => q.stakeholderId);
+          const rows = (await db.query(...db.driver.escapeQueryWithParameters(sql, { ids, depth, kinds, first, ...v.params }))) as {
             source_id: string;
             node_id: string;
             distance: number;

@@ -1,10 +1,13 @@
+import { stakeholderIdOf } from '../../access/patient-ids';
+import type { RecordVisibility } from '../../access/record-visibility';
 import type { Context } from '../../graphql/context';
-import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
+import type { GlobalIdType } from '../../graphql/global-id';
 import type { Node } from '../node/node.interface';
 import { nodeService } from '../node/node.service';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import type { Neighbour, Path, PathStep } from './graph.resolver';
 import { RelationKind, type NeighboursArgs, type ShortestPathArgs } from './graph.inputs';
+import { visibleEdge } from './graph.loaders';
 
 /** The record behind each kind of edge (`via_id` of the view). */
 const VIA_TYPE: Record<RelationKind, GlobalIdType> = {
@@ -14,23 +17,25 @@ const VIA_TYPE: Record<RelationKind, GlobalIdType> = {
 };
 
 /**
- * Breadth-first layers from `from` (UNION: one row per stakeholder and depth, never per path),
- * then one path walked back from `to`: at each step the predecessor one layer closer to `from`
- * with the smallest id (then relation and record id), so the same graph always gives the same path.
+ * Breadth-first layers from `from` over the edges the viewer may see (UNION: one row per
+ * stakeholder and depth, never per path), then one path walked back from `to` over those edges:
+ * at each step the predecessor one layer closer to `from` with the smallest id (then relation and
+ * record id), so the same graph always gives the same path. Named parameters: `:from`, `:to`,
+ * `:maxDepth` and the viewer's.
  */
-const SHORTEST_PATH_SQL = `
+const shortestPathSql = (v: RecordVisibility): string => `
   WITH RECURSIVE layer(node_id, depth) AS (
-      SELECT id, 0 FROM stakeholder WHERE id = $1 AND archived_at IS NULL
+      SELECT id, 0 FROM stakeholder WHERE id = :from AND archived_at IS NULL
     UNION
       SELECT e.target_id, l.depth + 1
         FROM layer l
-        JOIN stakeholder_edge e ON e.source_id = l.node_id
+        JOIN stakeholder_edge e ON e.source_id = l.node_id AND ${visibleEdge(v, 'e')}
         JOIN stakeholder t ON t.id = e.target_id AND t.archived_at IS NULL
-       WHERE l.depth < $3
+       WHERE l.depth < :maxDepth
   ),
   distance AS (SELECT node_id, min(depth) AS depth FROM layer GROUP BY node_id),
   back(node_id, depth, next_id, relation, via_id) AS (
-      SELECT node_id, depth, NULL::uuid, NULL::text, NULL::uuid FROM distance WHERE node_id = $2
+      SELECT node_id, depth, NULL::uuid, NULL::text, NULL::uuid FROM distance WHERE node_id = :to
     UNION ALL
       SELECT p.node_id, p.depth, b.node_id, p.relation, p.via_id
         FROM back b
@@ -38,7 +43,7 @@ const SHORTEST_PATH_SQL = `
           SELECT d.node_id, d.depth, e.relation, e.via_id
             FROM stakeholder_edge e
             JOIN distance d ON d.node_id = e.source_id AND d.depth = b.depth - 1
-           WHERE e.target_id = b.node_id
+           WHERE e.target_id = b.node_id AND ${visibleEdge(v, 'e')}
            ORDER BY d.node_id, e.relation, e.via_id
            LIMIT 1
         ) p
@@ -72,10 +77,12 @@ export const graphService = {
 
   /** One shortest path of at most `maxDepth` steps between two stakeholders, or null. */
   async shortestPath(ctx: Context, args: ShortestPathArgs): Promise<Path | null> {
-    const from = fromGlobalId(args.from, 'Stakeholder');
-    const to = fromGlobalId(args.to, 'Stakeholder');
+    const from = stakeholderIdOf(ctx, args.from);
+    const to = stakeholderIdOf(ctx, args.to);
     if (!from || !to) return null;
-    const rows = (await ctx.db.query(SHORTEST_PATH_SQL, [from.id, to.id, args.maxDepth])) as PathRow[];
+    const v = ctx.visibility;
+    const query = ctx.db.driver.escapeQueryWithParameters(shortestPathSql(v), { from, to, maxDepth: args.maxDepth, ...v.params });
+    const rows = (await ctx.db.query(...query)) as PathRow[];
     if (rows.length === 0) return null;
     const nodes = await stakeholders(ctx, rows.map((r) => r.node_id));
     const edges = rows.slice(0, -1) as (PathRow & { relation: RelationKind; via_id: string })[];

@@ -12,32 +12,42 @@ export interface RecentInteractionsKey {
   first: number;
 }
 
-export function createInteractionLoaders(db: DataSource, _scope: LoaderScope) {
+/** Loaders fetch only interactions (and follow-up commitments) the viewer may see: a hidden one is missing. */
+export function createInteractionLoaders(db: DataSource, { visibility: v }: LoaderScope) {
   return {
-    interaction: byIdLoader((ids) => db.getRepository(Interaction).createQueryBuilder('i').where('i.id = ANY(:ids)', { ids }).getMany()),
+    interaction: byIdLoader((ids) =>
+      db.getRepository(Interaction).createQueryBuilder('i').where('i.id = ANY(:ids)', { ids }).andWhere(v.interaction('i'), v.params).getMany(),
+    ),
 
-    /** The participants of each interaction, by name. */
+    /** The participants of each visible interaction, by name. */
     participantsByInteraction: new DataLoader<string, Stakeholder[]>((ids) =>
       entitiesByKey(
         db
           .getRepository(Stakeholder)
           .createQueryBuilder('s')
           .innerJoin(InteractionParticipant, 'p', 'p.stakeholder_id = s.id')
+          .innerJoin(Interaction, 'i', 'i.id = p.interaction_id')
           .addSelect('p.interaction_id', 'key')
           .where('p.interaction_id = ANY(:ids)', { ids })
+          .andWhere(v.interaction('i'), v.params)
           .orderBy('s.name')
           .addOrderBy('s.id'),
         ids,
       ),
     ),
 
-    /** The commitments spawned by each interaction, soonest due first, undated last (as commitments are listed elsewhere). */
+    /**
+     * The visible commitments spawned by each interaction, soonest due first, undated last (as
+     * commitments are listed elsewhere). A follow-up has visibility of its own: a participant of the
+     * interaction does not see one made in a partnership hidden from them, unless it is theirs.
+     */
     followUpsByInteraction: groupLoader(
       (ids) =>
         db
           .getRepository(Commitment)
           .createQueryBuilder('c')
           .where('c.interaction_id = ANY(:ids)', { ids })
+          .andWhere(v.commitment('c'), v.params)
           .orderBy('c.due_date', 'ASC', 'NULLS LAST')
           .addOrderBy('c.created_at')
           .addOrderBy('c.id')
@@ -46,8 +56,9 @@ export function createInteractionLoaders(db: DataSource, _scope: LoaderScope) {
     ),
 
     /**
-     * Each stakeholder's most recent interactions, newest first: one LATERAL query per batch, so
-     * every stakeholder's LIMIT runs on its own rows and keys may ask for different page sizes.
+     * Each stakeholder's most recent visible interactions, newest first: one LATERAL query per batch,
+     * so every stakeholder's LIMIT runs on its own rows and keys may ask for different page sizes.
+     * Visibility is decided inside the LATERAL, before the LIMIT, so hidden rows take no place.
      */
     interactionsByParticipant: new DataLoader<RecentInteractionsKey, Interaction[], string>(
       (keys) =>
@@ -60,12 +71,12 @@ export function createInteractionLoaders(db: DataSource, _scope: LoaderScope) {
                   FROM unnest(CAST(:ids AS uuid[]), CAST(:firsts AS int[])) WITH ORDINALITY AS k(id, first, ord)
                   CROSS JOIN LATERAL (
                     SELECT x.id FROM interaction_participant p JOIN interaction x ON x.id = p.interaction_id
-                     WHERE p.stakeholder_id = k.id
+                     WHERE p.stakeholder_id = k.id AND ${v.interaction('x')}
                      ORDER BY x.occurred_at DESC, x.id DESC
                      LIMIT k.first) recent)`,
               'keyed',
               'keyed.id = i.id',
-              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first) },
+              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first), ...v.params },
             )
             .addSelect('keyed.ord', 'key')
             .orderBy('keyed.ord')

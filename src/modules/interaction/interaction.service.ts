@@ -1,11 +1,12 @@
 import { actingViewer, assertActsForOneOf } from '../../access/acting';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import { runMutation, userError, UserErrorCode, type PayloadShape, type UserError } from '../../shared/mutation';
 import { Commitment, CommitmentStatus } from '../commitment/commitment.entity';
-import { currentMembers, resolvePartnershipRef } from '../partnership/partnership.service';
+import { currentMembers, resolveVisiblePartnershipRef } from '../partnership/partnership.service';
 import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
 import { Interaction, InteractionParticipant } from './interaction.entity';
 import { InteractionOrderField, type InteractionFilter, type InteractionOrder, type RecordInteractionInput } from './interaction.inputs';
@@ -14,10 +15,6 @@ const SORT: Record<InteractionOrderField, SortKey & { value: (i: Interaction) =>
   OCCURRED_AT: { expression: 'i.occurred_at', cast: 'timestamptz', value: (i) => i.occurredAt },
   CREATED_AT: { expression: 'i.created_at', cast: 'timestamptz', value: (i) => i.createdAt },
 };
-
-/** Database id of a stakeholder global ID; null when absent or not one. */
-const stakeholderId = (globalId: string | null | undefined): string | null =>
-  globalId == null ? null : (fromGlobalId(globalId, 'Stakeholder')?.id ?? null);
 
 /** Free text as stored: trimmed, and null when blank. */
 const trimmed = (text: string | null | undefined): string | null => text?.trim() || null;
@@ -28,20 +25,20 @@ export const interactionService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: InteractionFilter | null, order?: InteractionOrder | null): Promise<Page<Interaction>> {
-    const qb = ctx.db.getRepository(Interaction).createQueryBuilder('i');
+    // Only the interactions the viewer may see: filters, order and count see no other.
+    const qb = ctx.db.getRepository(Interaction).createQueryBuilder('i').where(ctx.visibility.interaction('i'), ctx.visibility.params);
     if (filter?.kinds?.length) qb.andWhere('i.kind = ANY(:kinds)', { kinds: filter.kinds });
-    // An id that does not decode matches nothing, like an unknown one.
+    // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
     if (filter?.participantId != null) {
-      const participant = fromGlobalId(filter.participantId, 'Stakeholder');
       qb.andWhere('EXISTS (SELECT 1 FROM interaction_participant ip WHERE ip.interaction_id = i.id AND ip.stakeholder_id = :participantId)', {
-        participantId: participant?.id ?? null,
+        participantId: stakeholderIdOf(ctx, filter.participantId),
       });
     }
     if (filter?.partnershipId != null) {
       qb.andWhere('i.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
     }
     if (filter?.recordedByOrgId != null) {
-      qb.andWhere('i.recorded_by_org_id = :recordedByOrgId', { recordedByOrgId: fromGlobalId(filter.recordedByOrgId, 'Stakeholder')?.id ?? null });
+      qb.andWhere('i.recorded_by_org_id = :recordedByOrgId', { recordedByOrgId: stakeholderIdOf(ctx, filter.recordedByOrgId) });
     }
     if (filter?.from) qb.andWhere('i.occurred_at >= :from', { from: filter.from });
     if (filter?.to) qb.andWhere('i.occurred_at < :to', { to: filter.to });
@@ -52,6 +49,8 @@ export const interactionService = {
   /** Records the interaction, its participants and its follow-up commitments: all or nothing. */
   async record(ctx: Context, input: RecordInteractionInput): Promise<PayloadShape<Interaction>> {
     const viewer = actingViewer(ctx);
+    // Ids as the viewer was shown them: a redacted patient's id opens only for the viewer's organisation.
+    const stakeholderId = (id: string | null | undefined): string | null => stakeholderIdOf(ctx, id);
     assertActsForOneOf(viewer, input.participantIds.map(stakeholderId), 'a participating organisation');
     return runMutation<Interaction>(ctx, {
       operation: 'recordInteraction',
@@ -80,7 +79,7 @@ export const interactionService = {
         ];
         const stakeholders = await resolveStakeholderRefs(ctx, tx, refs);
         if ('errors' in stakeholders) errors.push(...stakeholders.errors);
-        const partnershipRef = await resolvePartnershipRef(tx, input.partnershipId);
+        const partnershipRef = await resolveVisiblePartnershipRef(ctx, tx, input.partnershipId);
         if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
         if (errors.length || 'errors' in partnershipRef) return { errors };
         const partnershipId = partnershipRef.partnership?.id ?? null;

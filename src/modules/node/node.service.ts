@@ -1,10 +1,9 @@
 import type DataLoader from 'dataloader';
-import { In, type EntityTarget } from 'typeorm';
+import { isRedactedPatientId, stakeholderIdOf } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
 import { inIdOrder } from '../../shared/loader';
-import { maySeeConsentsOf } from '../consent/consent.service';
 import { ContractParty } from '../contract/contract.entity';
 import { PartnershipMember } from '../partnership/partnership.entity';
 import type { Node } from './node.interface';
@@ -13,33 +12,57 @@ export const MAX_NODES = 100;
 
 type Fetch = (ctx: Context, ids: readonly string[]) => Promise<(Node | null)[]>;
 
+/** Every loader fetches only what the viewer may see, so a hidden record is null like a missing one. */
 const viaLoader =
   (loader: (ctx: Context) => DataLoader<string, Node | null>): Fetch =>
   (ctx, ids) =>
     Promise.all(ids.map((id) => loader(ctx).load(id)));
-
-/** For types whose module has no by-id loader: one query for all ids of the type. */
-const viaRepository =
-  (entity: EntityTarget<Node & { id: string }>): Fetch =>
-  async (ctx, ids) =>
-    inIdOrder(ids, await ctx.db.getRepository(entity).findBy({ id: In([...ids]) }));
 
 /** How to load the records of each global-ID type, many at once. */
 const FETCH: Record<GlobalIdType, Fetch> = {
   Stakeholder: viaLoader((ctx) => ctx.loaders.stakeholder),
   Affiliation: viaLoader((ctx) => ctx.loaders.affiliation),
   Partnership: viaLoader((ctx) => ctx.loaders.partnership),
-  PartnershipMember: viaRepository(PartnershipMember),
+  // A membership is visible with its partnership, a party with its contract: one query each.
+  PartnershipMember: async (ctx, ids) =>
+    inIdOrder(
+      ids,
+      await ctx.db
+        .getRepository(PartnershipMember)
+        .createQueryBuilder('m')
+        .innerJoin('m.partnership', 'p')
+        .where('m.id = ANY(:ids)', { ids })
+        .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
+        .getMany(),
+    ),
+  ContractParty: async (ctx, ids) =>
+    inIdOrder(
+      ids,
+      await ctx.db
+        .getRepository(ContractParty)
+        .createQueryBuilder('cp')
+        .innerJoin('cp.contractRel', 'c')
+        .where('cp.id = ANY(:ids)', { ids })
+        .andWhere(ctx.visibility.contract('c'), ctx.visibility.params)
+        .getMany(),
+    ),
   Commitment: viaLoader((ctx) => ctx.loaders.commitment),
   Contract: viaLoader((ctx) => ctx.loaders.contract),
-  ContractParty: viaRepository(ContractParty),
   Interaction: viaLoader((ctx) => ctx.loaders.interaction),
-  // Consents are the patient's and ADMIN's only (as in `consents` and `Patient.consents`).
-  Consent: async (ctx, ids) => {
-    const consents = await Promise.all(ids.map((id) => ctx.loaders.consent.load(id)));
-    return consents.map((c) => (c && maySeeConsentsOf(ctx.viewer, c.patientId) ? c : null));
-  },
+  Consent: viaLoader((ctx) => ctx.loaders.consent),
 };
+
+/**
+ * The type and database id a global ID names. A redacted patient's id opens only for the
+ * organisation it was shown to (null for anyone else, like an unknown id).
+ */
+function decode(ctx: Context, globalId: string): { type: GlobalIdType; id: string } | null {
+  if (isRedactedPatientId(globalId)) {
+    const id = stakeholderIdOf(ctx, globalId);
+    return id ? { type: 'Stakeholder', id } : null;
+  }
+  return fromGlobalId(globalId);
+}
 
 export const nodeService = {
   /** Records of one type by database id, in order, null where missing (or hidden from the viewer). */
@@ -47,10 +70,10 @@ export const nodeService = {
     return ids.length ? FETCH[type](ctx, ids) : Promise.resolve([]);
   },
 
-  /** Records by global ID, in order; null for an unknown or malformed ID. One fetch per type. */
+  /** Records by global ID, in order; null for an unknown, malformed or hidden one. One fetch per type. */
   async findMany(ctx: Context, globalIds: readonly string[]): Promise<(Node | null)[]> {
     if (globalIds.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids.`, 'ids');
-    const decoded = globalIds.map((id) => fromGlobalId(id));
+    const decoded = globalIds.map((id) => decode(ctx, id));
     const byType = new Map<GlobalIdType, string[]>();
     for (const d of decoded) if (d) byType.set(d.type, [...(byType.get(d.type) ?? []), d.id]);
     const found = new Map<string, Node | null>();

@@ -80,7 +80,10 @@ export class PartnershipMemberResolver {
     return partnershipService.stakeholderOf(ctx, member);
   }
 
-  @FieldResolver(() => Partnership)
+  @FieldResolver(() => Partnership, {
+    nullable: true,
+    description: 'Null only when the partnership is hidden from you: a members-only one your organisation has just left.',
+  })
   partnership(@Root() member: PartnershipMember, @Ctx() ctx: Context) {
     return partnershipService.partnershipOf(ctx, member);
   }

@@ -1,12 +1,12 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
+import { stakeholderIdOf } from '../../access/patient-ids';
 import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import {
-  findByGlobalId,
   notFound,
   runMutation,
   staleVersion,
@@ -53,14 +53,47 @@ function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKe
   }
 }
 
-/** The partnership a new record belongs to: null when none was given, NOT_FOUND for an unknown id. */
-export async function resolvePartnershipRef(
+/**
+ * The partnership a global ID names, if the viewer may see it; null otherwise, exactly like an
+ * unknown id. Reads the database (not the request's loaders), so that no loader caches a row a
+ * mutation is about to change.
+ */
+async function findVisiblePartnership(ctx: Context, globalId: string, manager: EntityManager = ctx.db.manager): Promise<Partnership | null> {
+  const decoded = fromGlobalId(globalId, 'Partnership');
+  if (!decoded) return null;
+  return manager
+    .getRepository(Partnership)
+    .createQueryBuilder('p')
+    .where('p.id = :id', { id: decoded.id })
+    .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
+    .getOne();
+}
+
+/**
+ * The partnership a new record is to belong to: none when no id was given; NOT_FOUND for an
+ * unknown id and, identically, for one the viewer may not see.
+ */
+export async function resolveVisiblePartnershipRef(
+  ctx: Context,
   tx: EntityManager,
   globalId: string | null | undefined,
 ): Promise<{ partnership: Partnership | null } | { errors: UserError[] }> {
   if (globalId == null) return { partnership: null };
-  const partnership = await findByGlobalId(tx, Partnership, 'Partnership', globalId);
+  const partnership = await findVisiblePartnership(ctx, globalId, tx);
   return partnership ? { partnership } : { errors: [notFound('partnership', 'input.partnershipId')] };
+}
+
+/** A membership by global ID, if the viewer may see its partnership; null otherwise. */
+async function findVisibleMember(ctx: Context, globalId: string): Promise<PartnershipMember | null> {
+  const decoded = fromGlobalId(globalId, 'PartnershipMember');
+  if (!decoded) return null;
+  return ctx.db
+    .getRepository(PartnershipMember)
+    .createQueryBuilder('m')
+    .innerJoin('m.partnership', 'p')
+    .where('m.id = :id', { id: decoded.id })
+    .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
+    .getOne();
 }
 
 /** The current (not yet left) memberships of a partnership. */
@@ -103,17 +136,16 @@ export const partnershipService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: PartnershipFilter | null, order?: PartnershipOrder | null): Promise<Page<Partnership>> {
-    const qb = ctx.db.getRepository(Partnership).createQueryBuilder('p');
+    const qb = ctx.db.getRepository(Partnership).createQueryBuilder('p').where(ctx.visibility.partnership('p'), ctx.visibility.params);
     if (filter?.statuses?.length) qb.andWhere('p.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.types?.length) qb.andWhere('p.type = ANY(:types)', { types: filter.types });
     if (filter?.stages?.length) qb.andWhere('p.development_stage = ANY(:stages)', { stages: filter.stages });
     if (filter?.therapeuticAreas?.length) qb.andWhere('p.therapeutic_area = ANY(:areas)', { areas: filter.therapeuticAreas });
     if (filter?.memberId != null) {
-      // An id that does not decode is a stakeholder that does not exist: it is a member of nothing.
-      const member = fromGlobalId(filter.memberId, 'Stakeholder');
+      // An id that does not open (unknown, or sealed for another organisation) is a member of nothing.
       qb.andWhere(
         `EXISTS (SELECT 1 FROM partnership_member m WHERE m.partnership_id = p.id AND m.stakeholder_id = :memberId AND m.left_at IS NULL)`,
-        { memberId: member?.id ?? null },
+        { memberId: stakeholderIdOf(ctx, filter.memberId) },
       );
     }
     if (filter?.search) qb.andWhere('p.title ILIKE :search', { search: `%${escapeLike(filter.search.trim())}%` });
@@ -155,7 +187,7 @@ export const partnershipService = {
     const viewer = actingViewer(ctx);
     assertActsForOneOf(
       viewer,
-      input.members.map((m) => fromGlobalId(m.stakeholderId, 'Stakeholder')?.id),
+      input.members.map((m) => stakeholderIdOf(ctx, m.stakeholderId)),
       'one of the proposed members',
     );
     return runMutation(ctx, {
@@ -202,7 +234,7 @@ export const partnershipService = {
 
   async changeStatus(ctx: Context, input: ChangePartnershipStatusInput): Promise<PayloadShape<Partnership>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Partnership, 'Partnership', input.id);
+    const current = await findVisiblePartnership(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('partnership', 'input.id')] };
     await assertActsForPartnership(ctx, viewer, current.id);
     return runMutation(ctx, {
@@ -235,7 +267,7 @@ export const partnershipService = {
 
   async addMember(ctx: Context, input: AddPartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
     const viewer = actingViewer(ctx);
-    const partnership = await findByGlobalId(ctx.db.manager, Partnership, 'Partnership', input.partnershipId);
+    const partnership = await findVisiblePartnership(ctx, input.partnershipId);
     if (!partnership) {
       return { record: null, userErrors: [notFound('partnership', 'input.partnershipId')] };
     }
@@ -268,7 +300,7 @@ export const partnershipService = {
 
   async removeMember(ctx: Context, input: RemovePartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
     const viewer = actingViewer(ctx);
-    const member = await findByGlobalId(ctx.db.manager, PartnershipMember, 'PartnershipMember', input.memberId);
+    const member = await findVisibleMember(ctx, input.memberId);
     if (!member) return { record: null, userErrors: [notFound('membership', 'input.memberId')] };
     await assertActsForPartnership(ctx, viewer, member.partnershipId);
     return runMutation<PartnershipMember>(ctx, {

@@ -27,6 +27,16 @@ export class StakeholderFilter {
   @ArrayMaxSize(20)
   tags?: string[];
 
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Patients having any of these conditions. Conditions are patient health data: only ADMIN may filter on them; ' +
+      'anyone else is refused with FORBIDDEN and nothing runs (a filter on a field you cannot read would reveal it).',
+  })
+  @ArrayMaxSize(50)
+  @Length(1, 200, { each: true })
+  conditions?: string[];
+
   @Field(() => Boolean, { defaultValue: false })
   includeArchived: boolean;
 }

@@ -1,13 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { stakeholderIdOf } from '../../access/patient-ids';
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
+import { CLASSES, Sensitivity } from '../../access/policy';
 import { Role } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
-import { loadByGlobalId } from '../../shared/loader';
 import {
-  findByGlobalId,
   notFound,
   runMutation,
   updateVersioned,
@@ -120,6 +119,22 @@ export async function resolveStakeholderRefs(
   return errors.length ? { errors } : { ids: ids as string[] };
 }
 
+/** The stakeholder a stakeholder id sent by this viewer names (a redacted patient's id included); null when there is none. */
+async function findByStakeholderId(ctx: Context, id: string): Promise<Stakeholder | null> {
+  const dbId = stakeholderIdOf(ctx, id);
+  return dbId ? ctx.db.getRepository(Stakeholder).findOneBy({ id: dbId }) : null;
+}
+
+/**
+ * A filter on a sensitive field would be an oracle for the rows it leaves out: only viewers who
+ * read the field on every record (its class's roles) may use it; anyone else is refused and
+ * nothing runs.
+ */
+function assertMayFilterOn(ctx: Context, sensitivity: Sensitivity, field: string): void {
+  const viewer = actingViewer(ctx);
+  if (!CLASSES[sensitivity].roles.includes(viewer.role)) throw forbidden(`You may not filter on ${field}.`);
+}
+
 function constraintError(error: unknown): UserError[] | null {
   const violated = violatedConstraint(error);
   if (violated?.constraint === 'stakeholder_pseudonym_uq') {
@@ -130,15 +145,20 @@ function constraintError(error: unknown): UserError[] | null {
 
 export const stakeholderService = {
   async find(ctx: Context, globalId: string): Promise<Stakeholder | null> {
-    return loadByGlobalId(ctx.loaders.stakeholder, 'Stakeholder', globalId);
+    const id = stakeholderIdOf(ctx, globalId);
+    return id ? ctx.loaders.stakeholder.load(id) : null;
   },
 
   async list(ctx: Context, page: PageArgs, filter?: StakeholderFilter | null, order?: StakeholderOrder | null): Promise<Page<Stakeholder>> {
+    if (filter?.conditions) assertMayFilterOn(ctx, Sensitivity.PATIENT_HEALTH, 'conditions');
     const qb = ctx.db.getRepository(Stakeholder).createQueryBuilder('s');
     if (!filter?.includeArchived) qb.andWhere('s.archived_at IS NULL');
     if (filter?.kinds?.length) qb.andWhere('s.kind = ANY(:kinds)', { kinds: filter.kinds });
     if (filter?.countries?.length) qb.andWhere('s.country = ANY(:countries)', { countries: filter.countries });
     if (filter?.tags?.length) qb.andWhere('s.tags @> CAST(:tags AS text[])', { tags: filter.tags });
+    if (filter?.conditions?.length) {
+      qb.andWhere(`s.kind = 'PATIENT' AND s.conditions && CAST(:conditions AS text[])`, { conditions: filter.conditions });
+    }
     if (filter?.search) qb.andWhere(`s.name ILIKE :search`, { search: `%${escapeLike(filter.search.trim())}%` });
     const sort = SORT[order?.field ?? StakeholderOrderField.NAME];
     return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC, sort.value);
@@ -182,7 +202,7 @@ export const stakeholderService = {
 
   async update(ctx: Context, input: UpdateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Stakeholder, 'Stakeholder', input.id);
+    const current = await findByStakeholderId(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     const selfPatient = viewer.role === Role.PATIENT && viewer.patientId === current.id;
     if (!selfPatient) assertActsForOneOf(viewer, [current.id], 'this organisation');
@@ -207,7 +227,7 @@ export const stakeholderService = {
 
   async archive(ctx: Context, input: ArchiveStakeholderInput): Promise<PayloadShape<Stakeholder>> {
     const viewer = actingViewer(ctx);
-    const current = await findByGlobalId(ctx.db.manager, Stakeholder, 'Stakeholder', input.id);
+    const current = await findByStakeholderId(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     if (!isAdmin(viewer)) throw forbidden('Only ADMIN archives stakeholders.');
     return runMutation(ctx, {
