@@ -1,3 +1,5 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 import { ConsentScope } from '../modules/consent/consent.entity';
 import { CONSENT_HOLDER_ROLES } from './policy';
 import { Role, type Viewer } from './viewer';
@@ -91,4 +93,21 @@ export function recordVisibility(viewer: Viewer | null): RecordVisibility {
         OR ${patientConsent(`${alias}.from_id`, ConsentScope.HEALTH)} OR ${patientConsent(`${alias}.to_id`, ConsentScope.HEALTH)})`,
     consent: (alias) => `${alias}.patient_id = :vPatient`,
   };
+}
+
+/**
+ * A record by global ID if the viewer may see it, read from the database (not the loaders, so
+ * that a mutation works on fresh data); null for an unknown id and, identically, a hidden one.
+ */
+export function findVisible<E extends ObjectLiteral>(
+  ctx: { db: DataSource; visibility: RecordVisibility },
+  entity: EntityTarget<E>,
+  type: GlobalIdType,
+  rule: (alias: string) => string,
+  globalId: string,
+  manager: EntityManager = ctx.db.manager,
+): Promise<E | null> {
+  const id = fromGlobalId(globalId, type)?.id;
+  if (!id) return Promise.resolve(null);
+  return manager.getRepository(entity).createQueryBuilder('r').where('r.id = :id', { id }).andWhere(rule('r'), ctx.visibility.params).getOne();
 }

@@ -2,11 +2,11 @@ import { In, type EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf } from '../../access/acting';
 import { decide } from '../../access/field-policy';
 import { stakeholderIdOf } from '../../access/patient-ids';
+import { findVisible } from '../../access/record-visibility';
 import { Sensitivity } from '../../access/policy';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import { notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
@@ -44,17 +44,7 @@ export interface StakeholderAffiliationArgs {
   current?: boolean | null;
 }
 
-/** An affiliation by global ID if the viewer may see it, read from the database (not the loaders); null otherwise. */
-async function findVisible(ctx: Context, globalId: string): Promise<Affiliation | null> {
-  const decoded = fromGlobalId(globalId, 'Affiliation');
-  if (!decoded) return null;
-  return ctx.db
-    .getRepository(Affiliation)
-    .createQueryBuilder('a')
-    .where('a.id = :id', { id: decoded.id })
-    .andWhere(ctx.visibility.affiliation('a'), ctx.visibility.params)
-    .getOne();
-}
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Affiliation | null> => findVisible(ctx, Affiliation, 'Affiliation', ctx.visibility.affiliation, globalId);
 
 /**
  * A patient's affiliation to a patient organisation is health data (PATIENT_HEALTH): recording one
@@ -167,7 +157,7 @@ export const affiliationService = {
 
   async end(ctx: Context, input: EndAffiliationInput): Promise<PayloadShape<Affiliation>> {
     const viewer = actingViewer(ctx);
-    const current = await findVisible(ctx, input.id);
+    const current = await findVisibleOf(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
     assertActsForOneOf(viewer, [current.fromId, current.toId], 'either stakeholder');
     return runMutation(ctx, {

@@ -1,5 +1,6 @@
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
 import { stakeholderIdOf } from '../../access/patient-ids';
+import { findVisible } from '../../access/record-visibility';
 import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -57,20 +58,7 @@ async function assertActsForCommitment(ctx: Context, viewer: Viewer, committerId
   );
 }
 
-/**
- * The commitment a global ID names, if the viewer may see it; else null, exactly as for an unknown
- * id. Reads the database, not the loaders, so no loader caches a row the mutation changes.
- */
-async function findVisible(ctx: Context, globalId: string): Promise<Commitment | null> {
-  const id = fromGlobalId(globalId, 'Commitment')?.id;
-  if (!id) return null;
-  return ctx.db
-    .getRepository(Commitment)
-    .createQueryBuilder('c')
-    .where('c.id = :id', { id })
-    .andWhere(ctx.visibility.commitment('c'), ctx.visibility.params)
-    .getOne();
-}
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Commitment | null> => findVisible(ctx, Commitment, 'Commitment', ctx.visibility.commitment, globalId);
 
 export const commitmentService = {
   async find(ctx: Context, globalId: string): Promise<Commitment | null> {
@@ -176,7 +164,7 @@ export const commitmentService = {
 
   async changeStatus(ctx: Context, input: ChangeCommitmentStatusInput): Promise<PayloadShape<Commitment>> {
     const viewer = actingViewer(ctx);
-    const current = await findVisible(ctx, input.id);
+    const current = await findVisibleOf(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('commitment', 'input.id')] };
     await assertActsForCommitment(ctx, viewer, current.committerId, current.partnershipId);
     return runMutation(ctx, {

@@ -1,5 +1,6 @@
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
 import { stakeholderIdOf } from '../../access/patient-ids';
+import { findVisible } from '../../access/record-visibility';
 import { Role, type Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -47,20 +48,7 @@ function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
   return false;
 }
 
-/**
- * The contract a global ID names, if the viewer may see it; else null, exactly as for an unknown
- * id. Reads the database, not the loaders, so no loader caches a row the mutation changes.
- */
-async function findVisible(ctx: Context, globalId: string): Promise<Contract | null> {
-  const id = fromGlobalId(globalId, 'Contract')?.id;
-  if (!id) return null;
-  return ctx.db
-    .getRepository(Contract)
-    .createQueryBuilder('c')
-    .where('c.id = :id', { id })
-    .andWhere(ctx.visibility.contract('c'), ctx.visibility.params)
-    .getOne();
-}
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Contract | null> => findVisible(ctx, Contract, 'Contract', ctx.visibility.contract, globalId);
 
 export const contractService = {
   async find(ctx: Context, globalId: string): Promise<Contract | null> {
@@ -154,7 +142,7 @@ export const contractService = {
   /** Signs for one party; the contract awaits signatures after the first and is ACTIVE once every party signed. */
   async sign(ctx: Context, input: SignContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findVisible(ctx, input.id);
+    const contract = await findVisibleOf(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
     const partyId = stakeholderIdOf(ctx, input.partyId);
     if (!partyId) return { record: null, userErrors: [notFound('stakeholder', 'input.partyId')] };
@@ -199,7 +187,7 @@ export const contractService = {
 
   async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
     const viewer = actingViewer(ctx);
-    const contract = await findVisible(ctx, input.id);
+    const contract = await findVisibleOf(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
     const parties = await ctx.db.getRepository(ContractParty).findBy({ contractId: contract.id });
     assertActsForOneOf(

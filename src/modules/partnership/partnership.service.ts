@@ -1,6 +1,7 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
 import { stakeholderIdOf } from '../../access/patient-ids';
+import { findVisible } from '../../access/record-visibility';
 import type { Viewer } from '../../access/viewer';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -58,15 +59,8 @@ function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKe
  * unknown id. Reads the database (not the request's loaders), so that no loader caches a row a
  * mutation is about to change.
  */
-async function findVisiblePartnership(ctx: Context, globalId: string, manager: EntityManager = ctx.db.manager): Promise<Partnership | null> {
-  const decoded = fromGlobalId(globalId, 'Partnership');
-  if (!decoded) return null;
-  return manager
-    .getRepository(Partnership)
-    .createQueryBuilder('p')
-    .where('p.id = :id', { id: decoded.id })
-    .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
-    .getOne();
+function findVisiblePartnership(ctx: Context, globalId: string, manager: EntityManager = ctx.db.manager): Promise<Partnership | null> {
+  return findVisible(ctx, Partnership, 'Partnership', ctx.visibility.partnership, globalId, manager);
 }
 
 /**
