@@ -28,6 +28,15 @@ import { ContractPartyResolver, ContractResolver, StakeholderContractsResolver }
 import { contractRules } from '../modules/contract/contract.rules';
 import { InteractionResolver, StakeholderInteractionsResolver } from '../modules/interaction/interaction.resolver';
 import { interactionRules } from '../modules/interaction/interaction.rules';
+import {
+  MetricsResolver,
+  OrganisationFulfilmentResolver,
+  PartnershipFulfilmentResolver,
+  PatientInvolvementResolver,
+} from '../modules/metrics/metrics.resolver';
+import { metricsRules } from '../modules/metrics/metrics.rules';
+import { MetricsNetworkResolver, NetworkMetricsResolver } from '../modules/metrics/network.resolver';
+import { networkRules } from '../modules/metrics/network.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
@@ -55,10 +64,16 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   StakeholderContractsResolver,
   InteractionResolver,
   StakeholderInteractionsResolver,
+  MetricsResolver,
+  PatientInvolvementResolver,
+  OrganisationFulfilmentResolver,
+  PartnershipFulfilmentResolver,
+  MetricsNetworkResolver,
+  NetworkMetricsResolver,
 ];
 
 /** Object types reached only through an interface. */
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules];

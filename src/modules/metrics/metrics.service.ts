@@ -1,0 +1,382 @@
+import { Role } from '../../access/viewer';
+import type { Context } from '../../graphql/context';
+import { forbidden } from '../../graphql/errors';
+import { DevelopmentStage } from '../partnership/partnership.entity';
+import { StakeholderKind } from '../stakeholder/stakeholder.entity';
+import type {
+  AreaInvolvement,
+  CommitmentFulfilment,
+  ContractCount,
+  Involvement,
+  KindCount,
+  Metrics,
+  MonthlyInteractionCount,
+  OrganisationFulfilment,
+  PartnershipCount,
+  PartnershipFulfilment,
+  PatientInvolvement,
+  QuarterInvolvement,
+  StageInvolvement,
+  SuppressedCount,
+} from './metrics.types';
+
+/** Patient counts of 1 to SMALL - 1 are withheld from everyone but ADMIN. */
+const SMALL = 5;
+/** Stages before TRIAL_CONDUCT: involvement there is "early". */
+const EARLY_STAGES = [DevelopmentStage.DISCOVERY, DevelopmentStage.PROTOCOL_DESIGN];
+
+/**
+ * The WHERE of one metric's query: the period, the filter and who is asking, as SQL over one
+ * record type. ADMIN and ANALYST count the whole alliance (figures only, suppressed below); an
+ * ENGAGEMENT_MANAGER counts the records they may see that their own organisation takes part in.
+ */
+class Where {
+  readonly params: Record<string, unknown>;
+  readonly whole: boolean;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly m: Metrics,
+  ) {
+    const f = m.filter;
+    this.whole = ctx.viewer?.role === Role.ADMIN || ctx.viewer?.role === Role.ANALYST;
+    this.params = {
+      ...ctx.visibility.params,
+      from: m.from,
+      to: m.to,
+      fCountries: f?.countries ?? null,
+      fKinds: f?.stakeholderKinds ?? null,
+      fAreas: f?.therapeuticAreas ?? null,
+      fTypes: f?.partnershipTypes ?? null,
+    };
+  }
+
+  /** `column` (a timestamp) within [from, to). */
+  period(column: string): string[] {
+    return [this.m.from ? `${column} >= :from` : null, this.m.to ? `${column} < :to` : null].filter((c) => c !== null);
+  }
+
+  /** `column` (a date) on the UTC days from `from` up to, not including, the day of `to`. */
+  datePeriod(column: string): string[] {
+    return [
+      this.m.from ? `${column} >= (CAST(:from AS timestamptz) AT TIME ZONE 'UTC')::date` : null,
+      this.m.to ? `${column} < (CAST(:to AS timestamptz) AT TIME ZONE 'UTC')::date` : null,
+    ].filter((c) => c !== null);
+  }
+
+  /** The filter's stakeholder part (countries, kinds) on stakeholder row `s`; null when it has none. */
+  stakeholderMatch(s: string): string | null {
+    const f = this.m.filter;
+    const parts = [
+      f?.countries?.length ? `${s}.country::text = ANY(:fCountries)` : null,
+      f?.stakeholderKinds?.length ? `${s}.kind = ANY(:fKinds)` : null,
+    ].filter((c) => c !== null);
+    return parts.length ? parts.join(' AND ') : null;
+  }
+
+  /** The filter's partnership part (areas, types) on partnership row `p`; null when it has none. */
+  partnershipMatch(p: string): string | null {
+    const f = this.m.filter;
+    const parts = [
+      f?.therapeuticAreas?.length ? `${p}.therapeutic_area = ANY(:fAreas)` : null,
+      f?.partnershipTypes?.length ? `${p}.type = ANY(:fTypes)` : null,
+    ].filter((c) => c !== null);
+    return parts.length ? parts.join(' AND ') : null;
+  }
+
+  /** Records tied to a partnership (by `expr`) that matches the partnership filter. */
+  private viaPartnership(expr: string): string[] {
+    const match = this.partnershipMatch('f_p');
+    return match ? [`EXISTS (SELECT 1 FROM partnership f_p WHERE f_p.id = ${expr} AND ${match})`] : [];
+  }
+
+  stakeholder(s: string): string[] {
+    const v = this.ctx.visibility;
+    const match = this.stakeholderMatch(s);
+    const inPartnership = this.partnershipMatch('f_p');
+    const where = [`${s}.archived_at IS NULL`, ...this.period(`${s}.created_at`), ...(match ? [match] : [])];
+    if (inPartnership) {
+      where.push(`EXISTS (SELECT 1 FROM partnership_member f_m JOIN partnership f_p ON f_p.id = f_m.partnership_id
+        WHERE f_m.stakeholder_id = ${s}.id AND ${inPartnership}${this.whole ? '' : ` AND ${v.partnership('f_p')}`})`);
+    }
+    // Own organisation and the stakeholders it shares a visible partnership with.
+    if (!this.whole) {
+      where.push(`(${s}.id = :vOrg OR EXISTS (SELECT 1 FROM partnership_member o_a
+        JOIN partnership_member o_b ON o_b.partnership_id = o_a.partnership_id JOIN partnership o_p ON o_p.id = o_a.partnership_id
+        WHERE o_a.stakeholder_id = :vOrg AND o_b.stakeholder_id = ${s}.id AND ${v.partnership('o_p')}))`);
+    }
+    return where;
+  }
+
+  partnership(p: string): string[] {
+    const match = this.stakeholderMatch('f_s');
+    const own = this.partnershipMatch(p);
+    const where = [...this.period(`${p}.created_at`), ...(own ? [own] : [])];
+    if (match) {
+      where.push(`EXISTS (SELECT 1 FROM partnership_member f_m JOIN stakeholder f_s ON f_s.id = f_m.stakeholder_id
+        WHERE f_m.partnership_id = ${p}.id AND ${match})`);
+    }
+    if (!this.whole) {
+      where.push(this.ctx.visibility.partnership(p));
+      where.push(`EXISTS (SELECT 1 FROM partnership_member o_m WHERE o_m.partnership_id = ${p}.id AND o_m.stakeholder_id = :vOrg)`);
+    }
+    return where;
+  }
+
+  contract(c: string): string[] {
+    const match = this.stakeholderMatch('f_s');
+    const where = [...this.period(`${c}.created_at`), ...this.viaPartnership(`${c}.partnership_id`)];
+    if (match) {
+      where.push(`EXISTS (SELECT 1 FROM contract_party f_cp JOIN stakeholder f_s ON f_s.id = f_cp.stakeholder_id
+        WHERE f_cp.contract_id = ${c}.id AND ${match})`);
+    }
+    if (!this.whole) {
+      where.push(this.ctx.visibility.contract(c));
+      where.push(`EXISTS (SELECT 1 FROM contract_party o_cp WHERE o_cp.contract_id = ${c}.id AND o_cp.stakeholder_id = :vOrg)`);
+    }
+    return where;
+  }
+
+  interaction(i: string): string[] {
+    const match = this.stakeholderMatch('f_s');
+    const where = [...this.period(`${i}.occurred_at`), ...this.viaPartnership(`${i}.partnership_id`)];
+    if (match) {
+      where.push(`EXISTS (SELECT 1 FROM interaction_participant f_ip JOIN stakeholder f_s ON f_s.id = f_ip.stakeholder_id
+        WHERE f_ip.interaction_id = ${i}.id AND ${match})`);
+    }
+    if (!this.whole) {
+      where.push(this.ctx.visibility.interaction(i));
+      where.push(`(${i}.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant o_ip
+        WHERE o_ip.interaction_id = ${i}.id AND o_ip.stakeholder_id = :vOrg))`);
+    }
+    return where;
+  }
+
+  commitment(k: string): string[] {
+    const match = this.stakeholderMatch('f_s');
+    const where = [`${k}.status <> 'WITHDRAWN'`, ...this.datePeriod(`${k}.due_date`), ...this.viaPartnership(`${k}.partnership_id`)];
+    if (match) {
+      where.push(`EXISTS (SELECT 1 FROM stakeholder f_s WHERE f_s.id IN (${k}.committer_id, ${k}.beneficiary_id) AND ${match})`);
+    }
+    if (!this.whole) {
+      where.push(this.ctx.visibility.commitment(k));
+      where.push(`(${k}.committer_id = :vOrg OR ${k}.beneficiary_id = :vOrg)`);
+    }
+    return where;
+  }
+}
+
+const and = (conditions: string[]): string => (conditions.length ? conditions.join(' AND ') : 'TRUE');
+
+async function rows<T>(ctx: Context, where: Where, sql: string, extra: Record<string, unknown> = {}): Promise<T[]> {
+  return (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(sql, { ...where.params, ...extra }))) as T[];
+}
+
+/** Primary suppression of a patient count: for everyone but ADMIN, 1–4 is withheld. */
+function suppress(ctx: Context, value: number): SuppressedCount {
+  const hide = ctx.viewer?.role !== Role.ADMIN && value > 0 && value < SMALL;
+  return hide ? { value: null, suppressed: true } : { value, suppressed: false };
+}
+
+/**
+ * Complementary suppression of a published sum: when any of its parts is withheld, the sum would
+ * reveal it (minus the other parts, or, for two withheld parts of at most 4 each, by their bounds),
+ * so the sum is withheld too.
+ */
+function suppressSum(ctx: Context, value: number, parts: SuppressedCount[]): SuppressedCount {
+  return parts.some((p) => p.suppressed) ? { value: null, suppressed: true } : suppress(ctx, value);
+}
+
+export const metricsService = {
+  /**
+   * The question, checked: for everyone but ADMIN a filter on patients is refused (FORBIDDEN),
+   * since every count under it would be a patient count (only stakeholdersByKind suppresses those).
+   */
+  ask(ctx: Context, m: Metrics): Metrics {
+    if (ctx.viewer?.role !== Role.ADMIN && m.filter?.stakeholderKinds?.includes(StakeholderKind.PATIENT)) {
+      throw forbidden('Only ADMIN may filter metrics on patients; patients are counted in stakeholdersByKind.');
+    }
+    return m;
+  },
+
+  /** Stakeholders (not archived) created within the period, by kind and country. */
+  async stakeholdersByKind(ctx: Context, m: Metrics): Promise<KindCount[]> {
+    const where = new Where(ctx, m);
+    const found = await rows<{ kind: StakeholderKind; country: string | null; n: number }>(
+      ctx,
+      where,
+      `SELECT s.kind, s.country::text AS country, count(*)::int AS n FROM stakeholder s WHERE ${and(where.stakeholder('s'))}
+       GROUP BY s.kind, s.country ORDER BY s.kind, s.country NULLS LAST`,
+    );
+    return found.map((r) => ({
+      kind: r.kind,
+      country: r.country,
+      count: r.kind === StakeholderKind.PATIENT ? suppress(ctx, r.n) : { value: r.n, suppressed: false },
+    }));
+  },
+
+  /** Partnerships created within the period, by type, status and development stage. */
+  partnershipsBy(ctx: Context, m: Metrics): Promise<PartnershipCount[]> {
+    const where = new Where(ctx, m);
+    return rows<PartnershipCount>(
+      ctx,
+      where,
+      `SELECT p.type, p.status, p.development_stage AS stage, count(*)::int AS count FROM partnership p
+       WHERE ${and(where.partnership('p'))} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 NULLS LAST`,
+    );
+  },
+
+  /** Contracts created within the period, by kind and status. */
+  contractsBy(ctx: Context, m: Metrics): Promise<ContractCount[]> {
+    const where = new Where(ctx, m);
+    return rows<ContractCount>(
+      ctx,
+      where,
+      `SELECT c.kind, c.status, count(*)::int AS count FROM contract c WHERE ${and(where.contract('c'))} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+  },
+
+  /** Interactions that occurred within the period, by UTC calendar month and kind. */
+  interactionsPerMonth(ctx: Context, m: Metrics): Promise<MonthlyInteractionCount[]> {
+    const where = new Where(ctx, m);
+    return rows<MonthlyInteractionCount>(
+      ctx,
+      where,
+      `SELECT to_char(date_trunc('month', i.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, i.kind, count(*)::int AS count
+       FROM interaction i WHERE ${and(where.interaction('i'))} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+  },
+
+  /** On-time rate, overdue count and median days to fulfil of the commitments due within the period. */
+  async commitmentFulfilment(ctx: Context, m: Metrics): Promise<CommitmentFulfilment> {
+    const where = new Where(ctx, m);
+    const [r] = await rows<FulfilmentRow>(ctx, where, `SELECT ${FULFILMENT} FROM commitment k WHERE ${and(where.commitment('k'))}`);
+    return fulfilment(r);
+  },
+
+  /** The same per committing organisation (patients, who are not organisations, left out), by name. */
+  async fulfilmentByOrganisation(ctx: Context, m: Metrics): Promise<OrganisationFulfilment[]> {
+    const where = new Where(ctx, m);
+    const found = await rows<FulfilmentRow & { key: string }>(
+      ctx,
+      where,
+      `SELECT k.committer_id AS key, ${FULFILMENT} FROM commitment k JOIN stakeholder o ON o.id = k.committer_id
+       WHERE o.kind <> 'PATIENT' AND ${and(where.commitment('k'))} GROUP BY k.committer_id, o.name ORDER BY o.name, k.committer_id`,
+    );
+    return found.map((r) => ({ organisationId: r.key, fulfilment: fulfilment(r) }));
+  },
+
+  /**
+   * The same per partnership, by title. A breakdown that names a partnership lists only those
+   * the viewer may see, whatever their role.
+   */
+  async fulfilmentByPartnership(ctx: Context, m: Metrics): Promise<PartnershipFulfilment[]> {
+    const where = new Where(ctx, m);
+    const found = await rows<FulfilmentRow & { key: string }>(
+      ctx,
+      where,
+      `SELECT kp.id AS key, ${FULFILMENT} FROM commitment k JOIN partnership kp ON kp.id = k.partnership_id
+       WHERE ${ctx.visibility.partnership('kp')} AND ${and(where.commitment('k'))} GROUP BY kp.id, kp.title ORDER BY kp.title, kp.id`,
+    );
+    return found.map((r) => ({ partnershipId: r.key, fulfilment: fulfilment(r) }));
+  },
+
+  /**
+   * Share of partnerships (created within the period, with a development stage) that involve
+   * patients, by stage, and before TRIAL_CONDUCT.
+   */
+  async patientInvolvement(ctx: Context, m: Metrics): Promise<PatientInvolvement> {
+    const where = new Where(ctx, m);
+    const found = await rows<{ stage: DevelopmentStage; partnerships: number; involved: number }>(
+      ctx,
+      where,
+      `${involvedPartnerships(where)}
+       SELECT st.stage, count(p.stage)::int AS partnerships, count(p.stage) FILTER (WHERE p.involved)::int AS involved
+       FROM unnest(CAST(:stages AS text[])) WITH ORDINALITY AS st(stage, ord) LEFT JOIN p ON p.stage = st.stage
+       GROUP BY st.stage, st.ord ORDER BY st.ord`,
+      { stages: Object.values(DevelopmentStage) },
+    );
+    const byStage: StageInvolvement[] = found.map((r) => ({ stage: r.stage, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+    const early = found.filter((r) => EARLY_STAGES.includes(r.stage));
+    const partnerships = early.reduce((sum, r) => sum + r.partnerships, 0);
+    const involved = early.reduce((sum, r) => sum + r.involved, 0);
+    const parts = byStage.filter((s) => EARLY_STAGES.includes(s.stage)).map((s) => s.withPatients);
+    const earlyFigure = involvement(partnerships, suppressSum(ctx, involved, parts));
+    return { metrics: m, byStage, early: earlyFigure, earlyShare: earlyFigure.share };
+  },
+
+  /** The involvement index of the partnerships (with or without a stage) of each therapeutic area. */
+  async involvementByArea(ctx: Context, m: Metrics): Promise<AreaInvolvement[]> {
+    const where = new Where(ctx, m);
+    const found = await rows<{ area: string; partnerships: number; involved: number }>(
+      ctx,
+      where,
+      `${involvedPartnerships(where)}
+       SELECT p.area, count(*)::int AS partnerships, count(*) FILTER (WHERE p.involved)::int AS involved
+       FROM p WHERE p.area IS NOT NULL GROUP BY p.area ORDER BY p.area`,
+    );
+    return found.map((r) => ({ therapeuticArea: r.area, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+  },
+
+  /** The involvement index of the partnerships (with or without a stage) created in each UTC quarter. */
+  async involvementByQuarter(ctx: Context, m: Metrics): Promise<QuarterInvolvement[]> {
+    const where = new Where(ctx, m);
+    const found = await rows<{ quarter: string; partnerships: number; involved: number }>(
+      ctx,
+      where,
+      `${involvedPartnerships(where)}
+       SELECT to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-"Q"Q') AS quarter, count(*)::int AS partnerships,
+         count(*) FILTER (WHERE p.involved)::int AS involved
+       FROM p GROUP BY 1 ORDER BY 1`,
+    );
+    return found.map((r) => ({ quarter: r.quarter, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+  },
+};
+
+const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
+/** The aggregates of commitment fulfilment over commitments `k`. */
+const FULFILMENT = `count(*)::int AS total,
+  count(*) FILTER (WHERE k.status = 'FULFILLED')::int AS fulfilled,
+  count(*) FILTER (WHERE k.status = 'FULFILLED' AND (k.fulfilled_at AT TIME ZONE 'UTC')::date <= k.due_date)::int AS on_time,
+  count(*) FILTER (WHERE k.due_date IS NOT NULL AND (k.status IN ('FULFILLED', 'MISSED') OR k.due_date < ${TODAY}))::int AS due,
+  count(*) FILTER (WHERE k.status IN ('OPEN', 'IN_PROGRESS') AND k.due_date < ${TODAY})::int AS overdue,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM k.fulfilled_at - k.created_at) / 86400)::float8)
+    FILTER (WHERE k.status = 'FULFILLED') AS median`;
+
+interface FulfilmentRow {
+  total: number;
+  fulfilled: number;
+  on_time: number;
+  due: number;
+  overdue: number;
+  median: number | null;
+}
+
+function fulfilment(r: FulfilmentRow): CommitmentFulfilment {
+  return {
+    total: r.total,
+    fulfilled: r.fulfilled,
+    onTime: r.on_time,
+    onTimeRate: r.due ? r.on_time / r.due : null,
+    overdueCount: r.overdue,
+    medianDaysToFulfil: r.median,
+  };
+}
+
+/**
+ * CTE `p`: the partnerships in scope, each with whether it involves patients (a current
+ * PATIENT_PARTNER member, or a current patient or patient-organisation member).
+ */
+function involvedPartnerships(where: Where): string {
+  return `WITH p AS (
+    SELECT p.development_stage AS stage, p.therapeutic_area AS area, p.created_at,
+      EXISTS (SELECT 1 FROM partnership_member x JOIN stakeholder xs ON xs.id = x.stakeholder_id
+        WHERE x.partnership_id = p.id AND x.left_at IS NULL
+          AND (x.role = 'PATIENT_PARTNER' OR xs.kind IN ('PATIENT', 'PATIENT_ORGANISATION'))) AS involved
+    FROM partnership p WHERE ${and(where.partnership('p'))})`;
+}
+
+function involvement(partnerships: number, withPatients: SuppressedCount): Involvement {
+  const share = partnerships && withPatients.value !== null ? withPatients.value / partnerships : null;
+  return { partnerships, withPatients, share };
+}

@@ -1,0 +1,193 @@
+import { ArrayMaxSize, Length } from 'class-validator';
+import { GraphQLCountryCode } from 'graphql-scalars';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { ContractKind, ContractStatus } from '../contract/contract.entity';
+import { InteractionKind } from '../interaction/interaction.entity';
+import { DevelopmentStage, PartnershipStatus, PartnershipType } from '../partnership/partnership.entity';
+import { StakeholderKind } from '../stakeholder/stakeholder.entity';
+
+/** Narrows every metric to records of these countries, areas, kinds and types (each list: any of). */
+@InputType()
+export class MetricsFilter {
+  @Field(() => [GraphQLCountryCode], { nullable: true, description: 'ISO 3166-1 alpha-2 codes of the stakeholders involved.' })
+  @ArrayMaxSize(250)
+  countries?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Therapeutic areas of partnerships (exact match).' })
+  @ArrayMaxSize(50)
+  @Length(1, 200, { each: true })
+  therapeuticAreas?: string[];
+
+  @Field(() => [StakeholderKind], {
+    nullable: true,
+    description: 'Only ADMIN may include PATIENT (anyone else is refused with FORBIDDEN: every count would concern patients).',
+  })
+  stakeholderKinds?: StakeholderKind[];
+
+  @Field(() => [PartnershipType], { nullable: true })
+  partnershipTypes?: PartnershipType[];
+}
+
+/**
+ * The `metrics` root: holds the period and filter it was asked with; each metric is a field
+ * resolver on it (one per domain file), so a client pays only for the figures it selects.
+ */
+@ObjectType('Metrics', {
+  description: 'Relationship metrics over the records the viewer may see, within the period and filter given to `metrics`.',
+})
+export class Metrics {
+  @Field(() => Date, { nullable: true, description: 'Start of the period (inclusive).' })
+  from: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'End of the period (exclusive).' })
+  to: Date | null;
+
+  /** Not a field: an input type cannot be echoed as output. */
+  filter: MetricsFilter | null;
+}
+
+/**
+ * A count that may concern few patients: for everyone but ADMIN, a patient count of 1–4 (and the
+ * figure that would let one subtract it) is withheld.
+ */
+@ObjectType('SuppressedCount')
+export class SuppressedCount {
+  @Field(() => Int, { nullable: true, description: 'Null when suppressed.' })
+  value: number | null;
+
+  @Field(() => Boolean)
+  suppressed: boolean;
+}
+
+@ObjectType('KindCount', { description: 'Stakeholders of one kind (and country) created within the period.' })
+export class KindCount {
+  @Field(() => StakeholderKind)
+  kind: StakeholderKind;
+
+  @Field(() => String, { nullable: true, description: 'Null for stakeholders without a country.' })
+  country: string | null;
+
+  @Field(() => SuppressedCount)
+  count: SuppressedCount;
+}
+
+@ObjectType('PartnershipCount', { description: 'Partnerships of one type, status and development stage created within the period.' })
+export class PartnershipCount {
+  @Field(() => PartnershipType)
+  type: PartnershipType;
+
+  @Field(() => PartnershipStatus)
+  status: PartnershipStatus;
+
+  @Field(() => DevelopmentStage, { nullable: true })
+  stage: DevelopmentStage | null;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType('ContractCount', { description: 'Contracts of one kind and status created within the period.' })
+export class ContractCount {
+  @Field(() => ContractKind)
+  kind: ContractKind;
+
+  @Field(() => ContractStatus)
+  status: ContractStatus;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType('MonthlyInteractionCount', { description: 'Interactions of one kind that occurred in one calendar month (UTC).' })
+export class MonthlyInteractionCount {
+  @Field(() => String, { description: 'The month, as YYYY-MM.' })
+  month: string;
+
+  @Field(() => InteractionKind)
+  kind: InteractionKind;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType('CommitmentFulfilment', { description: 'How commitments due within the period were kept (WITHDRAWN ones left out).' })
+export class CommitmentFulfilment {
+  @Field(() => Int, { description: 'Commitments counted (not withdrawn).' })
+  total: number;
+
+  @Field(() => Int, { description: 'Fulfilled ones.' })
+  fulfilled: number;
+
+  @Field(() => Int, { description: 'Fulfilled on or before their due date.' })
+  onTime: number;
+
+  @Field(() => Float, { nullable: true, description: 'onTime / commitments with a due date that are fulfilled, missed or past due; null when none are.' })
+  onTimeRate: number | null;
+
+  @Field(() => Int, { description: 'Open or in progress, and past their due date.' })
+  overdueCount: number;
+
+  @Field(() => Float, { nullable: true, description: 'Median of days from creation to fulfilment over fulfilled ones; null when none are.' })
+  medianDaysToFulfil: number | null;
+}
+
+@ObjectType('OrganisationFulfilment')
+export class OrganisationFulfilment {
+  organisationId: string;
+
+  @Field(() => CommitmentFulfilment)
+  fulfilment: CommitmentFulfilment;
+}
+
+@ObjectType('PartnershipFulfilment')
+export class PartnershipFulfilment {
+  partnershipId: string;
+
+  @Field(() => CommitmentFulfilment)
+  fulfilment: CommitmentFulfilment;
+}
+
+@ObjectType('Involvement', { description: 'Partnerships and how many of them involve patients.' })
+export class Involvement {
+  @Field(() => Int)
+  partnerships: number;
+
+  @Field(() => SuppressedCount, { description: 'Partnerships with a current patient partner, patient or patient organisation member.' })
+  withPatients: SuppressedCount;
+
+  @Field(() => Float, { nullable: true, description: 'withPatients / partnerships; null when there are none or withPatients is suppressed.' })
+  share: number | null;
+}
+
+@ObjectType('StageInvolvement')
+export class StageInvolvement extends Involvement {
+  @Field(() => DevelopmentStage)
+  stage: DevelopmentStage;
+}
+
+@ObjectType('AreaInvolvement')
+export class AreaInvolvement extends Involvement {
+  @Field(() => String)
+  therapeuticArea: string;
+}
+
+@ObjectType('QuarterInvolvement')
+export class QuarterInvolvement extends Involvement {
+  @Field(() => String, { description: 'The UTC quarter the partnerships were created in, as YYYY-Qn.' })
+  quarter: string;
+}
+
+@ObjectType('PatientInvolvement', { description: 'The patient involvement index.' })
+export class PatientInvolvement {
+  /** The question asked, for the breakdowns resolved on demand. */
+  metrics: Metrics;
+
+  @Field(() => [StageInvolvement], { description: 'Every development stage, in the order of development.' })
+  byStage: StageInvolvement[];
+
+  @Field(() => Involvement, { description: 'Partnerships before TRIAL_CONDUCT (DISCOVERY and PROTOCOL_DESIGN) together.' })
+  early: Involvement;
+
+  @Field(() => Float, { nullable: true, description: 'early.share: the early involvement index.' })
+  earlyShare: number | null;
+}

@@ -1,0 +1,257 @@
+import Graph from 'graphology';
+import louvain from 'graphology-communities-louvain';
+import { connectedComponents } from 'graphology-components';
+import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
+
+import { undirectedDensity } from 'graphology-metrics/graph/density';
+import { stakeholderIdOf } from '../../access/patient-ids';
+import { Role } from '../../access/viewer';
+import type { Context } from '../../graphql/context';
+import { visibleEdge } from '../graph/graph.loaders';
+import type { Stakeholder } from '../stakeholder/stakeholder.entity';
+import type { Metrics } from './metrics.types';
+import type { NetworkMetrics, RankedStakeholder, RelationshipStrength } from './network.resolver';
+
+/** Largest graph (stakeholders) whose betweenness is computed in process. */
+export const MAX_BETWEENNESS_NODES = 1500;
+
+/** One stakeholder of the computed graph and its measure; patients are kept apart so that the list can drop them per viewer. */
+interface Ranked {
+  id: string;
+  value: number;
+  patient: boolean;
+}
+
+/** What is cached: the figures of one (scope, data version), independent of the viewer's role. */
+export interface NetworkFigures {
+  nodes: number;
+  edges: number;
+  density: number;
+  components: number;
+  largestComponent: number;
+  communities: number;
+  byDegree: Ranked[];
+  byBetweenness: Ranked[];
+}
+
+interface EdgeRow {
+  a: string;
+  b: string;
+  a_name: string;
+  b_name: string;
+  a_patient: boolean;
+  b_patient: boolean;
+}
+
+/** An ENGAGEMENT_MANAGER counts only links whose record their organisation takes part in. */
+const ownOrgEdge = (e: string): string => `CASE ${e}.relation
+    WHEN 'AFFILIATION' THEN EXISTS (SELECT 1 FROM affiliation o_a WHERE o_a.id = ${e}.via_id AND :vOrg IN (o_a.from_id, o_a.to_id))
+    WHEN 'PARTNERSHIP' THEN EXISTS (SELECT 1 FROM partnership_member o_m WHERE o_m.partnership_id = ${e}.via_id AND o_m.left_at IS NULL AND o_m.stakeholder_id = :vOrg)
+    WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract_party o_cp WHERE o_cp.contract_id = ${e}.via_id AND o_cp.stakeholder_id = :vOrg)
+    ELSE FALSE END`;
+
+const scoped = (ctx: Context): boolean => ctx.viewer?.role === Role.ENGAGEMENT_MANAGER;
+
+/**
+ * The distinct undirected links (one row per pair, however many records join them) the viewer may
+ * see between stakeholders that are not archived, within the filter: stakeholder kinds and
+ * countries apply to both ends; partnership types and therapeutic areas narrow partnership links
+ * only. Named parameters: `:kinds`, `:countries`, `:types`, `:areas` and the viewer's.
+ */
+const edgesSql = (ctx: Context): string => `
+  SELECT DISTINCT e.source_id AS a, e.target_id AS b, sa.name AS a_name, sb.name AS b_name,
+         sa.kind = 'PATIENT' AS a_patient, sb.kind = 'PATIENT' AS b_patient
+    FROM stakeholder_edge e
+    JOIN stakeholder sa ON sa.id = e.source_id AND sa.archived_at IS NULL
+    JOIN stakeholder sb ON sb.id = e.target_id AND sb.archived_at IS NULL
+   WHERE e.source_id < e.target_id
+     AND ${visibleEdge(ctx.visibility, 'e')}
+     AND ${scoped(ctx) ? ownOrgEdge('e') : 'TRUE'}
+     AND (:kinds::text[] IS NULL OR (sa.kind = ANY(:kinds::text[]) AND sb.kind = ANY(:kinds::text[])))
+     AND (:countries::text[] IS NULL OR (sa.country = ANY(:countries::text[]) AND sb.country = ANY(:countries::text[])))
+     AND (e.relation <> 'PARTNERSHIP' OR (:types::text[] IS NULL AND :areas::text[] IS NULL) OR EXISTS (
+           SELECT 1 FROM partnership f_p WHERE f_p.id = e.via_id
+              AND (:types::text[] IS NULL OR f_p.type = ANY(:types::text[]))
+              AND (:areas::text[] IS NULL OR f_p.therapeutic_area = ANY(:areas::text[]))))`;
+
+/**
+ * Changes whenever anything the network is built from may have changed: for each table, its row
+ * count and the sum of its row versions' transaction ids (`xmin`: an insert, update or delete
+ * adds or replaces a row version, which changes the sum whatever order transactions commit in);
+ * the date (affiliations end by date) and the consents in force (they expire by time). One
+ * statement, no triggers or schema change.
+ */
+const DATA_VERSION_SQL = `SELECT concat_ws('|', current_database(), ${['stakeholder', 'affiliation', 'partnership', 'partnership_member', 'contract', 'contract_party', 'consent']
+  .map((t) => `(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM ${t})`)
+  .join(', ')}, CURRENT_DATE, (SELECT count(*) FROM consent WHERE expires_at IS NULL OR expires_at > now())) AS version`;
+
+/** A small bounded LRU, module-wide (shared by requests): Map keeps insertion order, the oldest goes first. */
+const CACHE_SIZE = 32;
+const cache = new Map<string, Promise<NetworkFigures>>();
+
+function remember(key: string, compute: () => Promise<NetworkFigures>): Promise<NetworkFigures> {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const pending = compute();
+  cache.set(key, pending);
+  // A failed computation must not stay cached.
+  pending.catch(() => cache.delete(key));
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return pending;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so Louvain finds the same communities each time. */
+function seededRng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The graph measures, in process (graph algorithms only; the rows are already one per link). */
+function computeFigures(rows: EdgeRow[]): NetworkFigures {
+  const graph = new Graph({ type: 'undirected', multi: false });
+  const names = new Map<string, string>();
+  const patients = new Set<string>();
+  for (const r of rows) {
+    for (const [id, name, patient] of [
+      [r.a, r.a_name, r.a_patient],
+      [r.b, r.b_name, r.b_patient],
+    ] as const) {
+      if (!graph.hasNode(id)) graph.addNode(id);
+      names.set(id, name);
+      if (patient) patients.add(id);
+    }
+    graph.mergeEdge(r.a, r.b);
+  }
+  const components = connectedComponents(graph);
+  // Exact betweenness costs nodes × edges and runs on the event loop: above this size it would
+  // hold every other request for seconds (3.5 s at 2,316 nodes here), so it is not computed.
+  const betweenness = graph.order > 0 && graph.order <= MAX_BETWEENNESS_NODES ? betweennessCentrality(graph) : null;
+  const rank = (value: (id: string) => number): Ranked[] =>
+    graph
+      .nodes()
+      .map((id) => ({ id, value: value(id), patient: patients.has(id) }))
+      .sort((x, y) => y.value - x.value || (names.get(x.id) ?? '').localeCompare(names.get(y.id) ?? '') || x.id.localeCompare(y.id));
+  return {
+    nodes: graph.order,
+    edges: graph.size,
+    density: graph.order > 1 ? undirectedDensity(graph) : 0,
+    components: components.length,
+    largestComponent: components.reduce((max, c) => Math.max(max, c.length), 0),
+    communities: graph.size > 0 ? louvain.detailed(graph, { rng: seededRng(4) }).count : 0,
+    byDegree: rank((id) => graph.degree(id)),
+    byBetweenness: betweenness ? rank((id) => betweenness[id] ?? 0) : [],
+  };
+}
+
+async function figures(ctx: Context, filter: Metrics['filter']): Promise<NetworkFigures> {
+  const v = ctx.visibility;
+  const params = {
+    kinds: filter?.stakeholderKinds?.length ? filter.stakeholderKinds : null,
+    countries: filter?.countries?.length ? filter.countries : null,
+    types: filter?.partnershipTypes?.length ? filter.partnershipTypes : null,
+    areas: filter?.therapeuticAreas?.length ? filter.therapeuticAreas : null,
+    ...v.params,
+  };
+  const [{ version }] = (await ctx.db.query(DATA_VERSION_SQL)) as { version: string }[];
+  // The scope: what the SQL depends on besides the data (visibility, own-organisation scope, filter); ADMIN sees one graph.
+  const key = JSON.stringify([version, v.all ? 'all' : v.params, scoped(ctx), params.kinds, params.countries, params.types, params.areas]);
+  return remember(key, async () => {
+    const rows = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(edgesSql(ctx), params))) as EdgeRow[];
+    return computeFigures(rows);
+  });
+}
+
+/** An interaction's weight is exp(-age in days / RECENCY_DAYS): 1 today, 1/e after 180 days. */
+const RECENCY_DAYS = 180;
+
+/**
+ * Between two stakeholders, over the records the viewer may see (an ENGAGEMENT_MANAGER: those
+ * their organisation takes part in): shared interactions within the period, their recency-weighted
+ * score, current shared partnerships and ACTIVE contracts both are party to. No row when either
+ * is missing or archived, or, for everyone but ADMIN, a patient (no individual patient's relationships).
+ */
+const strengthSql = (ctx: Context): string => {
+  const v = ctx.visibility;
+  const own = scoped(ctx);
+  return `
+  WITH pair AS (
+    SELECT 1 FROM stakeholder sa JOIN stakeholder sb ON sb.id = :b AND sb.archived_at IS NULL
+     WHERE sa.id = :a AND sa.archived_at IS NULL AND :a <> :b
+       AND (:admin OR (sa.kind <> 'PATIENT' AND sb.kind <> 'PATIENT'))
+  ),
+  shared AS (
+    SELECT i.occurred_at FROM interaction i
+     WHERE EXISTS (SELECT 1 FROM interaction_participant pa WHERE pa.interaction_id = i.id AND pa.stakeholder_id = :a)
+       AND EXISTS (SELECT 1 FROM interaction_participant pb WHERE pb.interaction_id = i.id AND pb.stakeholder_id = :b)
+       AND (:from::timestamptz IS NULL OR i.occurred_at >= :from::timestamptz)
+       AND (:to::timestamptz IS NULL OR i.occurred_at < :to::timestamptz)
+       AND ${v.interaction('i')}
+       ${own ? `AND (i.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant po WHERE po.interaction_id = i.id AND po.stakeholder_id = :vOrg))` : ''}
+  )
+  SELECT
+    (SELECT count(*)::int FROM shared) AS interactions,
+    (SELECT max(occurred_at) FROM shared) AS last_interaction_at,
+    (SELECT coalesce(sum(exp(-greatest(extract(epoch FROM now() - occurred_at), 0) / 86400.0 / ${RECENCY_DAYS})), 0)::float8 FROM shared) AS score,
+    (SELECT count(*)::int FROM partnership p
+      WHERE EXISTS (SELECT 1 FROM partnership_member ma WHERE ma.partnership_id = p.id AND ma.stakeholder_id = :a AND ma.left_at IS NULL)
+        AND EXISTS (SELECT 1 FROM partnership_member mb WHERE mb.partnership_id = p.id AND mb.stakeholder_id = :b AND mb.left_at IS NULL)
+        AND ${v.partnership('p')}
+        ${own ? `AND EXISTS (SELECT 1 FROM partnership_member mo WHERE mo.partnership_id = p.id AND mo.stakeholder_id = :vOrg AND mo.left_at IS NULL)` : ''}
+    ) AS shared_partnerships,
+    (SELECT count(*)::int FROM contract c
+      WHERE c.status = 'ACTIVE'
+        AND EXISTS (SELECT 1 FROM contract_party ca WHERE ca.contract_id = c.id AND ca.stakeholder_id = :a)
+        AND EXISTS (SELECT 1 FROM contract_party cb WHERE cb.contract_id = c.id AND cb.stakeholder_id = :b)
+        AND ${v.contract('c')}
+        ${own ? `AND EXISTS (SELECT 1 FROM contract_party co WHERE co.contract_id = c.id AND co.stakeholder_id = :vOrg)` : ''}
+    ) AS active_contracts
+  FROM pair`;
+};
+
+export const networkService = {
+  /** The network measures of the graph the viewer may see, from the module's cache when the data has not changed. */
+  async network(ctx: Context, metrics: Metrics): Promise<NetworkMetrics> {
+    return { figures: await figures(ctx, metrics.filter) };
+  },
+
+  /** The first `first` of a ranking; patients only for ADMIN (no individual patient is exposed). */
+  async top(ctx: Context, ranking: Ranked[], first: number): Promise<RankedStakeholder[]> {
+    const admin = ctx.viewer?.role === Role.ADMIN;
+    const picked = ranking.filter((r) => admin || !r.patient).slice(0, first);
+    const found = await Promise.all(picked.map((r) => ctx.loaders.stakeholder.load(r.id)));
+    return picked.map((r, i) => ({ stakeholder: found[i] as Stakeholder, value: r.value }));
+  },
+
+  async relationshipStrength(ctx: Context, metrics: Metrics, aId: string, bId: string): Promise<RelationshipStrength | null> {
+    const a = stakeholderIdOf(ctx, aId);
+    const b = stakeholderIdOf(ctx, bId);
+    if (!a || !b) return null;
+    const params = { a, b, from: metrics.from, to: metrics.to, admin: ctx.viewer?.role === Role.ADMIN, ...ctx.visibility.params };
+    const rows = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(strengthSql(ctx), params))) as {
+      interactions: number;
+      last_interaction_at: Date | null;
+      score: number;
+      shared_partnerships: number;
+      active_contracts: number;
+    }[];
+    if (!rows.length) return null;
+    const [r] = rows;
+    return {
+      interactions: r.interactions,
+      lastInteractionAt: r.last_interaction_at,
+      score: r.score,
+      sharedPartnerships: r.shared_partnerships,
+      activeContracts: r.active_contracts,
+    };
+  },
+};
