@@ -11,6 +11,7 @@ import {
   PartnershipVisibility,
 } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
+import { type PatientCell, suppressedCells } from '../src/modules/metrics/metrics.service';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { makeCommitment } from './support/commitment.factories';
 import { makeContract } from './support/contract.factories';
@@ -528,12 +529,12 @@ describe('metrics.patientInvolvement', () => {
     });
   });
 
-  it('suppresses counts of 1–4 and their shares for ANALYST', async () => {
+  it('suppresses counts of 1–4, any count out of 1–4 partnerships (here 0 of 1), and their shares for ANALYST', async () => {
     expect((await metrics<{ patientInvolvement: unknown }>(SELECTION, analyst(), YEAR_2025)).patientInvolvement).toEqual({
       byStage: [
         stage(DevelopmentStage.DISCOVERY, 2, SUPPRESSED, null),
         stage(DevelopmentStage.PROTOCOL_DESIGN, 1, SUPPRESSED, null),
-        stage(DevelopmentStage.TRIAL_CONDUCT, 1, shown(0), 0),
+        stage(DevelopmentStage.TRIAL_CONDUCT, 1, SUPPRESSED, null),
         stage(DevelopmentStage.REGULATORY_SUBMISSION, 0, shown(0), null),
         stage(DevelopmentStage.HTA_APPRAISAL, 0, shown(0), null),
         stage(DevelopmentStage.POST_LAUNCH, 1, SUPPRESSED, null),
@@ -543,11 +544,11 @@ describe('metrics.patientInvolvement', () => {
     });
   });
 
-  it('suppresses the early sum (6) for ANALYST when it would reveal its one suppressed part (1)', async () => {
+  it('suppresses the early sum (6) for ANALYST when it would reveal its suppressed parts (1, and 5 by the secondary rule)', async () => {
     const filter = { therapeuticAreas: ['dermatology'] };
     const forAnalyst = await metrics<{ patientInvolvement: { byStage: unknown[]; early: unknown } }>(SELECTION, analyst(), { filter });
     expect(forAnalyst.patientInvolvement.byStage.slice(0, 2)).toEqual([
-      stage(DevelopmentStage.DISCOVERY, 5, shown(5), 1),
+      stage(DevelopmentStage.DISCOVERY, 5, SUPPRESSED, null),
       stage(DevelopmentStage.PROTOCOL_DESIGN, 1, SUPPRESSED, null),
     ]);
     expect(forAnalyst.patientInvolvement.early).toEqual({ partnerships: 6, withPatients: SUPPRESSED, share: null });
@@ -592,5 +593,140 @@ describe('metrics.patientInvolvement', () => {
     const { patientInvolvement } = await metrics<{ patientInvolvement: { byStage: unknown[]; early: unknown } }>(SELECTION, manager(acme));
     expect(patientInvolvement.byStage[0]).toEqual(stage(DevelopmentStage.DISCOVERY, 2, SUPPRESSED, null));
     expect(patientInvolvement.early).toEqual({ partnerships: 2, withPatients: SUPPRESSED, share: null });
+  });
+});
+
+describe('suppressedCells: the suppression rule', () => {
+  const cells = (...values: [number, number?][]): PatientCell[] => values.map(([value, of]) => (of === undefined ? { value } : { value, of }));
+  const hidden = (c: PatientCell[], sumKnown: boolean) => [...suppressedCells(c, sumKnown)].sort((a, b) => a - b);
+
+  it('withholds values of 1–4 (primary), not 0 or 5 and more', () => {
+    expect(hidden(cells([0], [1], [4], [5], [12]), false)).toEqual([1, 2]);
+  });
+
+  it('withholds any value, 0 included, whose published total is 1–4, but not a zero of a zero total', () => {
+    expect(hidden(cells([0, 1], [1, 1], [0, 4], [0, 5], [5, 5], [0, 0]), false)).toEqual([0, 1, 2]);
+  });
+
+  it('adds nothing when the sum is not known, or when two or more cells are withheld already', () => {
+    expect(hidden(cells([3], [6]), false)).toEqual([0]);
+    expect(hidden(cells([1], [2], [7]), true)).toEqual([0, 1]);
+    expect(hidden([], true)).toEqual([]);
+  });
+
+  it('withholds, with a known sum, the smallest other non-zero cell (the first of equals) next to a lone withheld one', () => {
+    expect(hidden(cells([3], [6]), true)).toEqual([0, 1]);
+    expect(hidden(cells([0, 9], [2, 9], [7, 9], [6, 9]), true)).toEqual([1, 3]);
+    expect(hidden(cells([8, 9], [1, 1], [6, 9], [6, 9]), true)).toEqual([1, 2]);
+  });
+
+  it('falls back to a zero cell, never to one that is zero by construction (total 0)', () => {
+    expect(hidden(cells([3, 9], [0, 0], [0, 9]), true)).toEqual([0, 2]);
+    expect(hidden(cells([3, 9], [0, 0], [0, 0]), true)).toEqual([0]);
+  });
+});
+
+describe('metrics.patientInvolvement: no suppressed value can be recomputed', () => {
+  const SELECTION = `patientInvolvement {
+    byStage { stage partnerships withPatients { value suppressed } share }
+    early { partnerships withPatients { value suppressed } share }
+    byTherapeuticArea { therapeuticArea partnerships withPatients { value suppressed } share }
+    byQuarter { quarter partnerships withPatients { value suppressed } share }
+  }`;
+  interface Row {
+    partnerships: number;
+    withPatients: { value: number | null; suppressed: boolean };
+    share: number | null;
+  }
+  interface Index {
+    byStage: Row[];
+    early: Row;
+    byTherapeuticArea: Row[];
+    byQuarter: Row[];
+  }
+  const cell = (partnerships: number, withPatients: unknown, share: number | null) => ({ partnerships, withPatients, share });
+  /** The figures of an index, without the stage, area and quarter labels. */
+  const stripped = (index: Index) => {
+    const strip = (r: Row) => cell(r.partnerships, r.withPatients, r.share);
+    return { byStage: index.byStage.map(strip), early: index.early, byTherapeuticArea: index.byTherapeuticArea.map(strip), byQuarter: index.byQuarter.map(strip) };
+  };
+
+  /**
+   * What subtraction gives away: breakdowns over the same partnerships (equal partnership sums)
+   * have equal sums, known from one fully shown; a breakdown with one withheld cell then gives it
+   * away, as does the early sum shown next to one withheld part.
+   */
+  function recomputable(index: Index): number[] {
+    const breakdowns = [index.byStage, index.byTherapeuticArea, index.byQuarter];
+    const total = (rows: Row[]) => rows.reduce((sum, r) => sum + r.partnerships, 0);
+    const found: number[] = [];
+    for (const rows of breakdowns) {
+      const withheld = rows.filter((r) => r.withPatients.suppressed);
+      const known = breakdowns.find((other) => total(other) === total(rows) && other.every((r) => !r.withPatients.suppressed));
+      if (withheld.length === 1 && known) {
+        const sum = (xs: Row[]) => xs.reduce((acc, r) => acc + (r.withPatients.value ?? 0), 0);
+        found.push(sum(known) - sum(rows));
+      }
+    }
+    const parts = index.byStage.slice(0, 2);
+    const hiddenParts = parts.filter((r) => r.withPatients.suppressed);
+    if (!index.early.withPatients.suppressed && hiddenParts.length === 1) {
+      found.push((index.early.withPatients.value ?? 0) - parts.reduce((acc, r) => acc + (r.withPatients.value ?? 0), 0));
+    }
+    return found;
+  }
+  /** A count shown next to a total of 1–4 partnerships bounds the others: never shown. */
+  const shownOfSmall = (index: Index) =>
+    [...index.byStage, index.early, ...index.byTherapeuticArea, ...index.byQuarter].filter(
+      (r) => r.partnerships > 0 && r.partnerships < 5 && !r.withPatients.suppressed,
+    );
+
+  it('finds the value a primary rule alone would give away (the check itself works)', async () => {
+    const full = await metrics<{ patientInvolvement: Index }>(SELECTION, admin(), { filter: { therapeuticAreas: ['dermatology'] } });
+    const primaryOnly = (r: Row): Row => {
+      const v = r.withPatients.value ?? 0;
+      return { ...r, withPatients: v > 0 && v < 5 ? { value: null, suppressed: true } : r.withPatients };
+    };
+    const index = full.patientInvolvement;
+    const naive = { ...index, byStage: index.byStage.map(primaryOnly), byTherapeuticArea: index.byTherapeuticArea.map(primaryOnly), byQuarter: index.byQuarter.map(primaryOnly) };
+    // 6 dermatology partnerships with patients (area, quarter) minus 5 at DISCOVERY: 1 at PROTOCOL_DESIGN.
+    expect(recomputable({ ...naive, early: { ...index.early, withPatients: { value: null, suppressed: true } } })).toEqual([1]);
+  });
+
+  it('withholds, for ANALYST, the next cell of every breakdown with one withheld cell; ADMIN sees every cell', async () => {
+    const filter = { therapeuticAreas: ['dermatology', 'oncology'] };
+    const forAnalyst = (await metrics<{ patientInvolvement: Index }>(SELECTION, analyst(), { filter })).patientInvolvement;
+    const zero = cell(0, shown(0), null);
+    expect(stripped(forAnalyst)).toEqual({
+      // PROTOCOL_DESIGN 2 of 2 withheld; DISCOVERY 5 of 6 with it (8 partnerships, all with a stage and an area).
+      byStage: [cell(6, SUPPRESSED, null), cell(2, SUPPRESSED, null), zero, zero, zero, zero],
+      early: cell(8, SUPPRESSED, null),
+      // oncology 1 of 2 withheld; dermatology 6 of 6 with it.
+      byTherapeuticArea: [cell(6, SUPPRESSED, null), cell(2, SUPPRESSED, null)],
+      // 2025-Q1 1 of 2 withheld; 2023-Q2 6 of 6 with it.
+      byQuarter: [cell(6, SUPPRESSED, null), cell(2, SUPPRESSED, null)],
+    });
+    expect(recomputable(forAnalyst)).toEqual([]);
+    expect(shownOfSmall(forAnalyst)).toEqual([]);
+
+    const forAdmin = (await metrics<{ patientInvolvement: Index }>(SELECTION, admin(), { filter })).patientInvolvement;
+    expect(stripped(forAdmin)).toEqual({
+      byStage: [cell(6, shown(5), 5 / 6), cell(2, shown(2), 1), zero, zero, zero, zero],
+      early: cell(8, shown(7), 7 / 8),
+      byTherapeuticArea: [cell(6, shown(6), 1), cell(2, shown(1), 0.5)],
+      byQuarter: [cell(6, shown(6), 1), cell(2, shown(1), 0.5)],
+    });
+  });
+
+  it.each([
+    ['no filter', {}],
+    ['2025', YEAR_2025],
+    ['dermatology', { filter: { therapeuticAreas: ['dermatology'] } }],
+    ['respiratory', { filter: { therapeuticAreas: ['respiratory'] } }],
+    ['research collaborations', { filter: { partnershipTypes: ['RESEARCH_COLLABORATION'] } }],
+  ])('leaves nothing to recompute for ANALYST (%s)', async (_name, variables) => {
+    const index = (await metrics<{ patientInvolvement: Index }>(SELECTION, analyst(), variables)).patientInvolvement;
+    expect(recomputable(index)).toEqual([]);
+    expect(shownOfSmall(index)).toEqual([]);
   });
 });

@@ -37,6 +37,10 @@ import {
 import { metricsRules } from '../modules/metrics/metrics.rules';
 import { MetricsNetworkResolver, NetworkMetricsResolver } from '../modules/metrics/network.resolver';
 import { networkRules } from '../modules/metrics/network.rules';
+import { MetricsRelationshipsResolver } from '../modules/metrics/relationships.resolver';
+import { relationshipsRules } from '../modules/metrics/relationships.rules';
+import { MetricsDisclosureResolver } from '../modules/metrics/disclosure.resolver';
+import { disclosureRules } from '../modules/metrics/disclosure.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
@@ -70,10 +74,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PartnershipFulfilmentResolver,
   MetricsNetworkResolver,
   NetworkMetricsResolver,
+  MetricsDisclosureResolver,
+  MetricsRelationshipsResolver,
 ];
 
 /** Object types reached only through an interface. */
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules];

@@ -172,19 +172,55 @@ async function rows<T>(ctx: Context, where: Where, sql: string, extra: Record<st
   return (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(sql, { ...where.params, ...extra }))) as T[];
 }
 
-/** Primary suppression of a patient count: for everyone but ADMIN, 1–4 is withheld. */
-function suppress(ctx: Context, value: number): SuppressedCount {
-  const hide = ctx.viewer?.role !== Role.ADMIN && value > 0 && value < SMALL;
-  return hide ? { value: null, suppressed: true } : { value, suppressed: false };
+/** A figure of a breakdown that concerns patients. */
+export interface PatientCell {
+  value: number;
+  /** The published count it is a part of (the partnerships of which `value` involve patients); omitted when none is. */
+  of?: number;
+}
+
+const small = (n: number): boolean => n > 0 && n < SMALL;
+
+/**
+ * The suppression rule, for one breakdown (see docs/metrics.md, Suppression): the indexes of the
+ * cells to withhold from everyone but ADMIN.
+ * - Primary: a value of 1–4; and any value whose published total (`of`) is 1–4, since that total
+ *   would bound it (a total of 1 and "suppressed" would mean 1), so 0 is withheld there as well.
+ * - Secondary, when the breakdown's sum is known (published, or derivable from another published
+ *   breakdown of the same records): one withheld cell would be that sum minus the shown ones, so
+ *   the smallest other cell is withheld too, preferring non-zero ones and never a cell that is zero
+ *   by construction (its total is 0), which would give nothing away.
+ */
+export function suppressedCells(cells: readonly PatientCell[], sumKnown: boolean): Set<number> {
+  const hidden = new Set(cells.flatMap((c, i) => (small(c.value) || (c.of !== undefined && small(c.of)) ? [i] : [])));
+  if (sumKnown && hidden.size === 1) {
+    const [next] = cells
+      .map((c, i) => ({ ...c, i }))
+      .filter((c) => !hidden.has(c.i) && (c.of ?? c.value) > 0)
+      .sort((a, b) => Number(a.value === 0) - Number(b.value === 0) || a.value - b.value || a.i - b.i);
+    if (next) hidden.add(next.i);
+  }
+  return hidden;
+}
+
+/** The cells as published to this viewer: the rule above, except for ADMIN. */
+function publish(ctx: Context, cells: readonly PatientCell[], sumKnown: boolean): SuppressedCount[] {
+  const hidden = ctx.viewer?.role === Role.ADMIN ? new Set<number>() : suppressedCells(cells, sumKnown);
+  return cells.map((c, i) => (hidden.has(i) ? { value: null, suppressed: true } : { value: c.value, suppressed: false }));
 }
 
 /**
- * Complementary suppression of a published sum: when any of its parts is withheld, the sum would
- * reveal it (minus the other parts, or, for two withheld parts of at most 4 each, by their bounds),
- * so the sum is withheld too.
+ * The involvement rows of one breakdown, published. Its sum is taken as known: every breakdown
+ * (stage, area, quarter) covers the same partnerships as another whenever all of them have a
+ * stage or an area (partnershipsBy tells), and then their sums are equal.
  */
-function suppressSum(ctx: Context, value: number, parts: SuppressedCount[]): SuppressedCount {
-  return parts.some((p) => p.suppressed) ? { value: null, suppressed: true } : suppress(ctx, value);
+function involvements(ctx: Context, found: readonly { partnerships: number; involved: number }[]): Involvement[] {
+  const published = publish(
+    ctx,
+    found.map((r) => ({ value: r.involved, of: r.partnerships })),
+    true,
+  );
+  return found.map((r, i) => involvement(r.partnerships, published[i]));
 }
 
 export const metricsService = {
@@ -208,10 +244,18 @@ export const metricsService = {
       `SELECT s.kind, s.country::text AS country, count(*)::int AS n FROM stakeholder s WHERE ${and(where.stakeholder('s'))}
        GROUP BY s.kind, s.country ORDER BY s.kind, s.country NULLS LAST`,
     );
+    // No published figure sums patients across countries (a filter on patients is refused, and
+    // the network counts stakeholders of every kind), so only the primary rule applies here.
+    const patients = found.filter((r) => r.kind === StakeholderKind.PATIENT);
+    const published = publish(
+      ctx,
+      patients.map((r) => ({ value: r.n })),
+      false,
+    );
     return found.map((r) => ({
       kind: r.kind,
       country: r.country,
-      count: r.kind === StakeholderKind.PATIENT ? suppress(ctx, r.n) : { value: r.n, suppressed: false },
+      count: r.kind === StakeholderKind.PATIENT ? published[patients.indexOf(r)] : { value: r.n, suppressed: false },
     }));
   },
 
@@ -296,12 +340,14 @@ export const metricsService = {
        GROUP BY st.stage, st.ord ORDER BY st.ord`,
       { stages: Object.values(DevelopmentStage) },
     );
-    const byStage: StageInvolvement[] = found.map((r) => ({ stage: r.stage, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+    const byStage: StageInvolvement[] = involvements(ctx, found).map((figure, i) => ({ stage: found[i].stage, ...figure }));
     const early = found.filter((r) => EARLY_STAGES.includes(r.stage));
     const partnerships = early.reduce((sum, r) => sum + r.partnerships, 0);
     const involved = early.reduce((sum, r) => sum + r.involved, 0);
-    const parts = byStage.filter((s) => EARLY_STAGES.includes(s.stage)).map((s) => s.withPatients);
-    const earlyFigure = involvement(partnerships, suppressSum(ctx, involved, parts));
+    // The early sum minus its shown part would give a withheld part: withheld whenever one is.
+    const partHidden = byStage.some((s) => EARLY_STAGES.includes(s.stage) && s.withPatients.suppressed);
+    const [sum] = publish(ctx, [{ value: involved, of: partnerships }], false);
+    const earlyFigure = involvement(partnerships, partHidden ? { value: null, suppressed: true } : sum);
     return { metrics: m, byStage, early: earlyFigure, earlyShare: earlyFigure.share };
   },
 
@@ -315,7 +361,7 @@ export const metricsService = {
        SELECT p.area, count(*)::int AS partnerships, count(*) FILTER (WHERE p.involved)::int AS involved
        FROM p WHERE p.area IS NOT NULL GROUP BY p.area ORDER BY p.area`,
     );
-    return found.map((r) => ({ therapeuticArea: r.area, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+    return involvements(ctx, found).map((figure, i) => ({ therapeuticArea: found[i].area, ...figure }));
   },
 
   /** The involvement index of the partnerships (with or without a stage) created in each UTC quarter. */
@@ -329,7 +375,7 @@ export const metricsService = {
          count(*) FILTER (WHERE p.involved)::int AS involved
        FROM p GROUP BY 1 ORDER BY 1`,
     );
-    return found.map((r) => ({ quarter: r.quarter, ...involvement(r.partnerships, suppress(ctx, r.involved)) }));
+    return involvements(ctx, found).map((figure, i) => ({ quarter: found[i].quarter, ...figure }));
   },
 };
 

@@ -44,13 +44,13 @@ interface EdgeRow {
 }
 
 /** An ENGAGEMENT_MANAGER counts only links whose record their organisation takes part in. */
-const ownOrgEdge = (e: string): string => `CASE ${e}.relation
+export const ownOrgEdge = (e: string): string => `CASE ${e}.relation
     WHEN 'AFFILIATION' THEN EXISTS (SELECT 1 FROM affiliation o_a WHERE o_a.id = ${e}.via_id AND :vOrg IN (o_a.from_id, o_a.to_id))
     WHEN 'PARTNERSHIP' THEN EXISTS (SELECT 1 FROM partnership_member o_m WHERE o_m.partnership_id = ${e}.via_id AND o_m.left_at IS NULL AND o_m.stakeholder_id = :vOrg)
     WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract_party o_cp WHERE o_cp.contract_id = ${e}.via_id AND o_cp.stakeholder_id = :vOrg)
     ELSE FALSE END`;
 
-const scoped = (ctx: Context): boolean => ctx.viewer?.role === Role.ENGAGEMENT_MANAGER;
+export const scoped = (ctx: Context): boolean => ctx.viewer?.role === Role.ENGAGEMENT_MANAGER;
 
 /**
  * The distinct undirected links (one row per pair, however many records join them) the viewer may
@@ -172,7 +172,7 @@ async function figures(ctx: Context, filter: Metrics['filter']): Promise<Network
 }
 
 /** An interaction's weight is exp(-age in days / RECENCY_DAYS): 1 today, 1/e after 180 days. */
-const RECENCY_DAYS = 180;
+export const RECENCY_DAYS = 180;
 
 /**
  * Between two stakeholders, over the records the viewer may see (an ENGAGEMENT_MANAGER: those
