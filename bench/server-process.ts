@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { createTokenVerifier } from '../src/access/token';
 import { createDataSource, sqlObserver } from '../src/database/data-source';
-import { startHttpServer } from '../src/graphql/http';
+import { loadConfig } from '../src/config';
+import { startHttpServer } from '../src/http/server';
 
 /**
  * The server under benchmark, in its own process so that its CPU time is its own. The parent
@@ -13,13 +14,17 @@ async function main(): Promise<void> {
   if (!url || !secret) throw new Error('BENCH_DB_URL and BENCH_JWT_SECRET are set by bench/run.ts');
   const db = createDataSource({ url, poolSize: 10 });
   await db.initialize();
-  const http = await startHttpServer({
-    db,
-    verifyToken: createTokenVerifier({ jwtSecret: secret, jwksUrl: undefined, jwtIssuer: undefined, jwtAudience: undefined }),
-    port: 0,
-    host: '127.0.0.1',
-    introspection: false,
+  // Production settings, with rate limits far above what the benchmark sends from one address.
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: secret,
+    ID_SECRET: 'bench-'.repeat(8),
+    DATABASE_URL: url,
+    RATE_LIMIT_USER: '10000000',
+    RATE_LIMIT_IP: '10000000',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
   });
+  const http = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
   process.on('message', (message: unknown) => {
     if (message === 'stats') {
       const cpu = process.cpuUsage();

@@ -21,6 +21,55 @@ export interface Config {
   seedOnEmpty: boolean;
   /** Log every SQL statement (development aid). */
   logSql: boolean;
+  /** Database timeouts, in milliseconds (see README "Operating it"). */
+  db: { connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  http: {
+    /** Largest accepted request body, in bytes. */
+    bodyLimitBytes: number;
+    /** Hops of proxies in front of the server whose X-Forwarded-For is trusted (0: none). */
+    trustProxy: number;
+    /** After SIGTERM: keep serving (with /readyz 503) this long so the load balancer notices, then drain. */
+    shutdownDelayMs: number;
+    /** Longest wait for in-flight requests after the server stops accepting. */
+    drainTimeoutMs: number;
+    /** When set, /metrics needs `Authorization: Bearer <this>`. */
+    metricsToken: string | undefined;
+  };
+  /** Per-operation limits, checked before execution; see src/graphql/limits.ts. */
+  limits: QueryLimits;
+  rateLimit: RateLimitConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+}
+
+/**
+ * Defaults sized from the README's example operations: the largest, the partner portal query,
+ * costs 10,244 and is 8 deep; test/limits.test.ts keeps every example at most half of the cost,
+ * alias, directive and token limits and three levels under the depth limit.
+ */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxCost: 25_000,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxTokens: 2_000,
+};
+
+export interface RateLimitConfig {
+  /** Requests per window for one signed-in user. */
+  userPoints: number;
+  /** Requests per window from one IP address (all users and anonymous requests behind it). */
+  ipPoints: number;
+  windowSeconds: number;
+  /** Shared counters across replicas; in memory (per process) when unset. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +80,14 @@ export class ConfigError extends Error {
 }
 
 const DEV_SECRET = 'alliance-graph-development-secret-change-me';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+function logLevel(raw: string | undefined, nodeEnv: Config['nodeEnv'], problems: string[]): Config['logLevel'] {
+  if (raw === undefined || raw === '') return nodeEnv === 'test' ? 'silent' : 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as Config['logLevel'];
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return 'info';
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -80,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const idSecret = env.ID_SECRET || undefined;
   if (idSecret !== undefined && idSecret.length < 32) problems.push('ID_SECRET must be at least 32 characters');
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN !== '' && env.METRICS_TOKEN.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters');
+  }
   if (nodeEnv === 'production') {
     if (!jwksUrl && !jwtSecret) problems.push('production needs JWKS_URL (or JWT_SECRET)');
     if (!idSecret) problems.push('production needs ID_SECRET (it seals cursors and redacted patient ids)');
@@ -103,6 +163,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idSecret,
     seedOnEmpty: bool('SEED_ON_EMPTY', nodeEnv !== 'production'),
     logSql: bool('LOG_SQL', false),
+    db: {
+      connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
+      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    },
+    http: {
+      bodyLimitBytes: int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 50 * 1024 * 1024),
+      trustProxy: int('TRUST_PROXY_HOPS', 0, 0, 10),
+      shutdownDelayMs: int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
+      drainTimeoutMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
+      metricsToken: env.METRICS_TOKEN || undefined,
+    },
+    limits: {
+      maxDepth: int('QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 2, 100),
+      maxCost: int('QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 10, 100_000_000),
+      maxAliases: int('QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 1, 10_000),
+      maxDirectives: int('QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 1, 10_000),
+      maxTokens: int('QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 50, 1_000_000),
+    },
+    rateLimit: {
+      userPoints: int('RATE_LIMIT_USER', 600, 1, 10_000_000),
+      ipPoints: int('RATE_LIMIT_IP', 1_200, 1, 10_000_000),
+      windowSeconds: int('RATE_LIMIT_WINDOW_S', 60, 1, 86_400),
+      redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    },
+    logLevel: logLevel(env.LOG_LEVEL, nodeEnv, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,45 +3,47 @@ import { createTokenVerifier } from './access/token';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database/database';
 import { takeOverSignals } from './database/embedded';
-import { startHttpServer } from './graphql/http';
+import { startHttpServer } from './http/server';
+import { createLogger } from './shared/logger';
 import { configureSealing } from './shared/sealing';
 import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
 
-/** Bootstrap only: config → database → server, and a clean stop on SIGINT/SIGTERM. */
+/** Bootstrap only: config → database → server, and a graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config.logLevel);
   configureSealing(config.idSecret);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, (line) => logger.info(line));
   const db = database.dataSource;
   if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
     const report = await seedDemo(db);
-    console.log(`empty database: loaded the demo alliance (${report.rows} rows in ${report.ms} ms)`);
+    logger.info(`empty database: loaded the demo alliance (${report.rows} rows in ${report.ms} ms)`);
   }
-  const verifyToken = createTokenVerifier(config);
-  const http = await startHttpServer({
-    db,
-    verifyToken,
-    port: config.port,
-    host: config.host,
-    introspection: config.nodeEnv !== 'production',
-  });
+  const http = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, logger });
 
+  // SIGTERM: /readyz says 503 at once; requests keep being served for SHUTDOWN_DELAY_MS (so the
+  // load balancer can notice), then the server stops accepting and in-flight requests get up to
+  // SHUTDOWN_DRAIN_MS; then the database (embedded: stopped) and exit 0.
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: draining requests and stopping`);
+    http.markDraining();
+    logger.info({ signal, delayMs: config.http.shutdownDelayMs, drainMs: config.http.drainTimeoutMs }, 'stopping: draining requests');
     const force = setTimeout(() => {
-      console.error('shutdown took longer than 15 s; exiting');
+      logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 15_000);
+    }, config.http.shutdownDelayMs + config.http.drainTimeoutMs + 10_000);
     force.unref();
     try {
+      await new Promise((resolve) => setTimeout(resolve, config.http.shutdownDelayMs));
       await http.stop();
       await database.close();
+      logger.info('stopped');
+      logger.flush();
       process.exit(0);
     } catch (error) {
-      console.error('error while stopping', error);
+      logger.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'error while stopping');
       process.exit(1);
     }
   };
@@ -49,17 +51,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  console.log(
-    [
-      '',
-      `Alliance Graph is serving GraphQL at ${http.url}`,
-      `  database: ${database.description}`,
-      '  open that address in a browser for the explorer; every data field needs a bearer token:',
-      '    npm run --silent token -- --role ADMIN',
-      `  then send the header  Authorization: Bearer <token>`,
-      '',
-    ].join('\n'),
-  );
+  logger.info({ url: http.url, database: database.description, rateLimits: config.rateLimit.redisUrl ? 'redis' : 'memory' }, 'serving GraphQL');
+  if (config.nodeEnv !== 'production') {
+    console.log(
+      [
+        '',
+        `Alliance Graph is serving GraphQL at ${http.url}`,
+        `  database: ${database.description}`,
+        `  health: ${http.origin}/healthz  readiness: ${http.origin}/readyz  metrics: ${http.origin}/metrics`,
+        '  open that address in a browser for the explorer; every data field needs a bearer token:',
+        '    npm run --silent token -- --role ADMIN',
+        `  then send the header  Authorization: Bearer <token>`,
+        '',
+      ].join('\n'),
+    );
+  }
 }
 
 main().catch((error: unknown) => {

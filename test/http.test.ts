@@ -1,7 +1,7 @@
 import { createTokenVerifier, mintDevToken } from '../src/access/token';
 import { Role } from '../src/access/viewer';
 import { loadConfig } from '../src/config';
-import { startHttpServer, type HttpServer } from '../src/graphql/http';
+import { startHttpServer, type HttpServer } from '../src/http/server';
 import { StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
 import { createTestApp, type TestApp } from './support/app';
 import { gid, makeStakeholder } from './support/factories';
@@ -12,7 +12,7 @@ let http: HttpServer;
 
 beforeAll(async () => {
   app = await createTestApp();
-  http = await startHttpServer({ db: app.db, verifyToken: createTokenVerifier(config), port: 0, host: '127.0.0.1', introspection: false });
+  http = await startHttpServer({ db: app.db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await http.stop();

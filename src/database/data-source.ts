@@ -17,6 +17,10 @@ export interface DataSourceSettings {
   poolSize?: number;
   logSql?: boolean;
   applicationName?: string;
+  /** Milliseconds; defaults suit development (see Config.db). */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
 }
 
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
@@ -33,8 +37,17 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     logger: new SqlObserver(settings.logSql ?? false),
     poolSize: settings.poolSize ?? 10,
     applicationName: settings.applicationName ?? 'alliance-graph',
-    // Every session in UTC, so CURRENT_DATE in SQL and "today" in code agree.
-    extra: { connectionTimeoutMillis: 10_000, options: '-c TimeZone=UTC' },
+    extra: {
+      // A request waits at most this long for a connection (database down, or pool exhausted).
+      connectionTimeoutMillis: settings.connectTimeoutMs ?? 5_000,
+      // Set per session by PostgreSQL itself: a runaway statement is cancelled, and a transaction
+      // left open by a stuck request is ended, so neither can hold locks or a connection forever.
+      statement_timeout: settings.statementTimeoutMs ?? 15_000,
+      idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs ?? 30_000,
+      keepAlive: true,
+      // Every session in UTC, so CURRENT_DATE in SQL and "today" in code agree.
+      options: '-c TimeZone=UTC',
+    },
   };
 }
 
@@ -44,4 +57,9 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
 
 export function sqlObserver(dataSource: DataSource): SqlObserver {
   return dataSource.logger as SqlObserver;
+}
+
+/** The pg pool behind a data source (for pool gauges). */
+export function poolOf(dataSource: DataSource): { totalCount: number; idleCount: number; waitingCount: number } | undefined {
+  return (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
 }

@@ -23,7 +23,14 @@ export async function openDatabase(config: Config, log: (line: string) => void =
     url = embedded.url('postgres');
     description = `embedded PostgreSQL ${embedded.url().replace(/\/\/.*@/, '//')}, data in ${embedded.dataDir}`;
   }
-  const dataSource = createDataSource({ url, poolSize: config.dbPoolSize, logSql: config.logSql });
+  const dataSource = createDataSource({
+    url,
+    poolSize: config.dbPoolSize,
+    logSql: config.logSql,
+    connectTimeoutMs: config.db.connectTimeoutMs,
+    statementTimeoutMs: config.db.statementTimeoutMs,
+    idleInTransactionTimeoutMs: config.db.idleInTransactionTimeoutMs,
+  });
   try {
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });

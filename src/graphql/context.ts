@@ -6,8 +6,19 @@ import type { Viewer } from '../access/viewer';
 import { appError, ErrorCode } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 
+/** What the request log and metrics say about one request; filled in as it runs. Never personal data. */
+export interface RequestReport {
+  operation?: string;
+  role?: string;
+  /** Global id of the viewer's organisation (an organisation, never a patient). */
+  org?: string;
+  outcome?: 'ok' | 'partial' | 'error';
+  errorCodes?: string[];
+}
+
 export interface Context {
   requestId: string;
+  report: RequestReport;
   /** null: no token was sent (only public fields resolve). */
   viewer: Viewer | null;
   db: DataSource;
@@ -19,7 +30,14 @@ export interface Context {
 /** The context of one request as `viewer` (also used by tests and tools that run operations in process). */
 export function contextFor(db: DataSource, viewer: Viewer | null, requestId: string = randomUUID()): Context {
   const visibility = recordVisibility(viewer);
-  return { requestId, viewer, db, visibility, loaders: createLoaders(db, { viewer, visibility }) };
+  return {
+    requestId,
+    report: viewer ? { role: viewer.role, ...(viewer.orgId ? { org: viewer.orgId } : {}) } : {},
+    viewer,
+    db,
+    visibility,
+    loaders: createLoaders(db, { viewer, visibility }),
+  };
 }
 
 export interface ContextDeps {
@@ -32,12 +50,18 @@ export async function buildContext(deps: ContextDeps, authorization: string | un
   let viewer: Viewer | null = null;
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw appError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
+    if (!match) throw unauthorized('The Authorization header must be "Bearer <token>".');
     try {
       viewer = await deps.verifyToken(match[1]);
     } catch (error) {
-      throw appError(ErrorCode.UNAUTHENTICATED, `Invalid token: ${(error as Error).message}.`);
+      throw unauthorized(`Invalid token: ${(error as Error).message}.`);
     }
   }
   return contextFor(deps.db, viewer, requestId);
 }
+
+/** Refused before any field runs: HTTP 401 with a bearer challenge. */
+const unauthorized = (message: string): ReturnType<typeof appError> =>
+  appError(ErrorCode.UNAUTHENTICATED, message, {
+    http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
+  });

@@ -1,9 +1,12 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
+import { databaseFailure } from '../shared/pg-errors';
 import { ErrorCode } from './errors';
+import { isLimitRefusal, LIMIT_MESSAGE, queryLimits } from './limits';
 import { buildAppSchema } from './schema';
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
@@ -23,6 +26,9 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
+  if (isLimitRefusal(formatted.message)) {
+    return { message: LIMIT_MESSAGE, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
   if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const extensions: Record<string, unknown> = { code };
     if (formatted.extensions?.field) extensions.field = formatted.extensions.field;
@@ -39,13 +45,22 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (error instanceof GraphQLError && !error.originalError && !code) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
-  console.error('[graphql] unexpected error', error);
+  // Not a bug: the database is down, busy or too slow. Say so (the detail goes to the log).
+  const failure = databaseFailure(error);
+  if (failure) {
+    return { message: DATABASE_MESSAGES[failure], path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
   return {
     message: 'Internal server error.',
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
 }
+
+const DATABASE_MESSAGES = {
+  unavailable: 'The database is unavailable right now; nothing was changed. Try again shortly.',
+  timeout: 'The operation took too long and was stopped; nothing was changed. Narrow it or try again.',
+} as const;
 
 interface ValidationNode {
   property: string;
@@ -60,8 +75,18 @@ function flattenValidation(nodes: ValidationNode[], prefix = ''): { field: strin
   });
 }
 
-export async function createApolloServer(options: { introspection: boolean }): Promise<ApolloServer<Context>> {
+export interface ApolloOptions {
+  introspection: boolean;
+  /** Hide "Did you mean …?" hints (production). */
+  blockFieldSuggestions?: boolean;
+  limits?: QueryLimits;
+  /** Observability (metrics, logs) from the HTTP layer. */
+  plugins?: ApolloServerPlugin<Context>[];
+}
+
+export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const schema = await buildAppSchema();
+  const limits = queryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { blockFieldSuggestions: options.blockFieldSuggestions ?? false });
   return new ApolloServer<Context>({
     schema,
     formatError,
@@ -69,9 +94,15 @@ export async function createApolloServer(options: { introspection: boolean }): P
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries off: every request carries its document, checked against the limits.
+    persistedQueries: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // main.ts owns shutdown: drain HTTP, then close the database, then exit 0.
     stopOnTerminationSignals: false,
     plugins: [
+      ...(options.plugins ?? []),
+      ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

@@ -1,0 +1,106 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getNamedType,
+  getNullableType,
+  isLeafType,
+  isListType,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { QueryLimits } from '../config';
+import { appError, ErrorCode } from './errors';
+
+
+/** A list field without `first` (a stakeholder's affiliations, a partnership's members …) counts as this many items. */
+export const UNPAGED_LIST_SIZE = 10;
+
+/**
+ * Cost of a field: 1, plus its selection times the number of items it may return — `first`
+ * (connections, neighbours, interactions), the number of `ids` (nodes), or UNPAGED_LIST_SIZE for
+ * other lists of objects. `edges`/`nodes` of a connection are not multiplied again.
+ */
+const listCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (typeof args.first === 'number') return 1 + Math.max(1, args.first) * childComplexity;
+  if (Array.isArray(args.ids)) return 1 + Math.max(1, args.ids.length) * childComplexity;
+  const nullable = getNullableType(field.type);
+  if (isListType(nullable) && !isLeafType(getNamedType(field.type)) && !type.name.endsWith('Connection')) {
+    return 1 + UNPAGED_LIST_SIZE * childComplexity;
+  }
+  return undefined;
+};
+
+/** The cost of one operation of a document (see listCost). */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName,
+    estimators: [listCost, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+// Refusals never say which limit or by how much: a client learns only that the operation is too big.
+const TOO_LARGE = 'The operation is too large or too complex; request fewer fields, levels or items.';
+
+/**
+ * Depth, aliases and directives through graphql-armor (≥ 3.1.7: safe on circular fragments);
+ * tokens through graphql-js's own parser (`parseOptions.maxTokens`, so a huge document is never
+ * fully parsed); cost through graphql-query-complexity, after variables are known (`first: $n`).
+ * `blockFieldSuggestions` hides graphql-js's "Did you mean …?" hints (on in production).
+ */
+export function queryLimits(
+  limits: QueryLimits,
+  options: { blockFieldSuggestions: boolean },
+): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[]; parseOptions: { maxTokens: number } } {
+  const common = { exposeLimits: false, errorMessage: TOO_LARGE, propagateOnRejection: true };
+  const armor = new ApolloArmor({
+    maxDepth: { ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true },
+    maxAliases: { ...common, n: limits.maxAliases },
+    maxDirectives: { ...common, n: limits.maxDirectives },
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: options.blockFieldSuggestions, mask: '' },
+  }).protect();
+
+  const costPlugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, operationName }) {
+          let cost: number;
+          try {
+            cost = operationCost(schema, document, request.variables, operationName ?? undefined);
+          } catch {
+            // Variables that do not coerce (an Int over 2^31 …): execution refuses them with
+            // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
+            return;
+          }
+          if (cost > limits.maxCost) throw tooLarge();
+        },
+      };
+    },
+  };
+  return {
+    validationRules: armor.validationRules,
+    plugins: [...armor.plugins, costPlugin],
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
+}
+
+/** A refusal by one of the limits, as graphql-js or graphql-armor words it (they name the limit). */
+export function isLimitRefusal(message: string): boolean {
+  return message.includes(TOO_LARGE) || /^Syntax Error: Document contains more th\w+ \d+ tokens/.test(message);
+}
+
+/** The message a client gets for any limit refusal. */
+export const LIMIT_MESSAGE = TOO_LARGE;
+
+export const tooLarge = (): ReturnType<typeof appError> =>
+  appError(ErrorCode.BAD_USER_INPUT, TOO_LARGE, { http: { status: 400 } });

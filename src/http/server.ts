@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { DataSource } from 'typeorm';
+import type { TokenVerifier } from '../access/token';
+import type { Config } from '../config';
+import { buildContext, type Context, type RequestReport } from '../graphql/context';
+import { appError, ErrorCode } from '../graphql/errors';
+import { createApolloServer } from '../graphql/server';
+import { createLogger, type Logger } from '../shared/logger';
+import { graphqlObserver, safeError } from './graphql-observer';
+import { createMetrics, type Metrics } from './metrics';
+import { createRateLimits } from './rate-limit';
+import { createReadiness, type Readiness } from './readiness';
+
+export interface HttpServer {
+  /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  /** http://localhost:<port>, for /healthz, /readyz and /metrics. */
+  origin: string;
+  readiness: Readiness;
+  metrics: Metrics;
+  /** /readyz answers 503 from now on; requests are still served. */
+  markDraining(): void;
+  /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then resolves. */
+  stop(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  db: DataSource;
+  verifyToken: TokenVerifier;
+  config: Config;
+  /** Defaults to JSON lines on stdout at config.logLevel. */
+  logger?: Logger;
+  port?: number;
+  host?: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/**
+ * Express 5 in front of Apollo: request ids and the request log, health, readiness and metrics,
+ * the per-IP rate limit (before the body is read), the body limit, then GraphQL with the per-user
+ * rate limit in the context. Every refusal is a JSON GraphQL error with a stable code.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { config, db } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics(db);
+  const rateLimits = createRateLimits(config.rateLimit, logger);
+  await rateLimits.ready();
+  const readiness = createReadiness(db, connectionStringOf(db));
+  const production = config.nodeEnv === 'production';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  const httpServer = createServer(app);
+  const apollo = await createApolloServer({
+    introspection: !production,
+    blockFieldSuggestions: production,
+    limits: config.limits,
+    plugins: [
+      graphqlObserver(metrics, logger),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.drainTimeoutMs }),
+    ],
+  });
+  await apollo.start();
+
+  app.use(requestLog(logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const state = await readiness.check();
+    res.status(state.ready ? 200 : 503).json(state.ready ? { status: 'ready' } : { status: 'unavailable', reason: state.reason });
+  });
+  app.get('/metrics', async (req, res) => {
+    if (config.http.metricsToken && req.headers.authorization !== `Bearer ${config.http.metricsToken}`) {
+      res.status(401).set('www-authenticate', 'Bearer').json({ error: 'metrics need the metrics token' });
+      return;
+    }
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const refuse = (res: Response, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void => {
+    metrics.observe('(rejected)', 'rejected', 0, [code]);
+    (res.locals.report as RequestReport).outcome = 'error';
+    (res.locals.report as RequestReport).errorCodes = [code];
+    res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
+  };
+
+  app.use('/graphql', async (req, res, next) => {
+    const decision = await rateLimits.consumeIp(req.ip ?? 'unknown');
+    if (decision.allowed) return next();
+    refuse(res, 429, ErrorCode.RATE_LIMITED, 'Too many requests from this address; slow down.', {
+      'retry-after': String(decision.retryAfterSeconds),
+    });
+  });
+  app.use('/graphql', express.json({ limit: config.http.bodyLimitBytes, strict: true }));
+  app.use('/graphql', (req, _res, next) => {
+    // Apollo answers a missing or non-JSON body itself (400), or CSRF prevention does.
+    if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+    next();
+  });
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const context = await buildContext({ db, verifyToken: options.verifyToken }, req.headers.authorization, String(req.id));
+        res.locals.report = Object.assign(res.locals.report as RequestReport, context.report);
+        context.report = res.locals.report as RequestReport;
+        if (context.viewer) {
+          const decision = await rateLimits.consumeUser(`${context.viewer.role}:${context.viewer.userId}`);
+          if (!decision.allowed) {
+            throw appError(ErrorCode.RATE_LIMITED, 'Too many requests; slow down.', {
+              http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
+            });
+          }
+        }
+        return context;
+      },
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NOT_FOUND } }] });
+  });
+  // Body-parser and anything else that fails before Apollo: a JSON error, never an HTML page or a stack.
+  app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status === 413) return refuse(res, 413, ErrorCode.BAD_USER_INPUT, 'The request body is too large.');
+    if (status >= 400 && status < 500) {
+      const message = error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request could not be read.';
+      return refuse(res, status, ErrorCode.BAD_USER_INPUT, message);
+    }
+    logger.error({ reqId: res.locals.reqId, err: { type: (error as Error).name } }, 'unexpected HTTP error');
+    return refuse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? config.port, options.host ?? config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const origin = `http://localhost:${port}`;
+  return {
+    url: `${origin}/graphql`,
+    origin,
+    readiness,
+    metrics,
+    markDraining: () => readiness.markDraining(),
+    async stop() {
+      readiness.markDraining();
+      await apollo.stop(); // drains the HTTP server first (ApolloServerPluginDrainHttpServer)
+      await rateLimits.close();
+    },
+  };
+}
+
+/**
+ * One JSON line per request (pino-http): id (also returned as X-Request-Id), method, path without
+ * the query string (GET variables may carry personal data), status, duration, and the GraphQL
+ * report (operation, role, organisation, outcome, error codes). No headers, no bodies.
+ */
+function requestLog(logger: Logger): ReturnType<typeof pinoHttp<IncomingMessage, ServerResponse>> {
+  return pinoHttp<IncomingMessage, ServerResponse>({
+    logger,
+    genReqId(req, res) {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      (res as unknown as Response).locals.report = {};
+      return id;
+    },
+    quietReqLogger: true,
+    serializers: {
+      req: (req: IncomingMessage & { id?: unknown }) => ({ method: req.method, path: (req.url ?? '').split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: safeError,
+    },
+    // Called at the start (nothing to say yet) and at the end of the request.
+    customProps: (_req, res) => (res.headersSent ? { graphql: (res as unknown as Response).locals?.report ?? {} } : {}),
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes((req.url ?? '').split('?')[0]) },
+  });
+}
+
+function connectionStringOf(db: DataSource): string {
+  const url = (db.options as { url?: string }).url;
+  if (!url) throw new Error('the data source has no url');
+  return url;
+}
