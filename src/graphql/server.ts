@@ -31,19 +31,20 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const extensions: Record<string, unknown> = { code };
+    const message = code === ErrorCode.BAD_USER_INPUT ? withoutValues(formatted.message) : formatted.message;
     if (formatted.extensions?.field) extensions.field = formatted.extensions.field;
     // class-validator failures: keep which property broke which rule, never the submitted values.
     const validation = formatted.extensions?.validationErrors as { property: string; constraints?: Record<string, string>; children?: unknown[] }[] | undefined;
     if (validation) extensions.validationErrors = flattenValidation(validation);
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    return { message, locations: formatted.locations, path: formatted.path, extensions };
   }
   if (APOLLO_CODES[code]) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: APOLLO_CODES[code] } };
+    return { message: withoutValues(formatted.message), locations: formatted.locations, extensions: { code: APOLLO_CODES[code] } };
   }
   // graphql-js's own errors during execution (e.g. an explicit null for a non-null argument)
   // carry no code and wrap no exception: they describe the request, so they are safe to show.
   if (error instanceof GraphQLError && !error.originalError && !code) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    return { message: withoutValues(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   // Not a bug: the database is down, busy or too slow. Say so (the detail goes to the log).
   const failure = databaseFailure(error);
@@ -55,6 +56,30 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * graphql-js quotes the value it could not use ("Variable "$n" got invalid value "jane@…"; Int
+ * cannot represent …"). A value may be personal data, and responses travel through proxies and
+ * client logs: say which variable, where and what type was expected, never the value.
+ */
+export function withoutValues(message: string): string {
+  const variable = /^Variable "(\$\w+)" got invalid value /.exec(message);
+  if (variable) {
+    const at = / at "([\w.[\]]+)"; /.exec(message);
+    const expected =
+      /; (?:[\s\S]*?)\b(\w+) cannot represent/.exec(message) ??
+      /Expected type "([\w![\]]+)"/.exec(message) ??
+      /does not exist in "(\w+)" enum/.exec(message);
+    const missing = /; (Field "[\w.]+" of required type "[\w![\]]+" was not provided\.)$/.exec(message);
+    const unknown = /; (Field "\w+" is not defined by type "\w+"\.)/.exec(message);
+    const detail = missing?.[1] ?? unknown?.[1] ?? (expected ? `expected ${expected[1]}.` : 'it does not match the type.');
+    return `Variable "${variable[1]}" got an invalid value${at ? ` at "${at[1]}"` : ''}; ${detail}`;
+  }
+  return message
+    .replace(/\b((?:cannot represent|Cannot represent) [\w\s-]*?value)(?::| \(| ")[\s\S]*$/, '$1.')
+    .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, '$1.')
+    .replace(/^Value "[^"]*" does not exist in "(\w+)" enum\.?[\s\S]*$/, 'Value does not exist in "$1" enum.');
 }
 
 const DATABASE_MESSAGES = {
