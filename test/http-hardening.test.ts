@@ -108,13 +108,15 @@ describe('health, readiness and metrics', () => {
     await post({ query: 'query PortalHome { stakeholders(first: 2) { totalCount } }' }, {}, server.url);
     await post({ query: 'query Broken { stakeholders(first: 2) { nope } }' }, {}, server.url);
     await post({ query: '{ viewer { role } }' }, { authorization: '' }, server.url);
+    await post({ query: '{ viewer { role } }' }, { authorization: 'Bearer forged' }, server.url);
     const metrics = await send(`${server.origin}/metrics`, {});
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/graphql_requests_total\{operation="PortalHome",outcome="ok"\} 1/);
     expect(metrics.text).toMatch(/graphql_request_duration_seconds_count\{operation="PortalHome"\} 1/);
     expect(metrics.text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
-    expect(metrics.text).toMatch(/graphql_errors_total\{code="UNAUTHENTICATED"\} 1/);
+    expect(metrics.text).toMatch(/graphql_errors_total\{code="UNAUTHENTICATED"\} 2/);
+    expect(metrics.text).toMatch(/graphql_requests_total\{operation="\(rejected\)",outcome="rejected"\} 1/);
     for (const gauge of ['db_pool_in_use', 'db_pool_idle', 'db_pool_waiting']) expect(metrics.text).toMatch(new RegExp(`^${gauge} \\d+$`, 'm'));
     expect(metrics.text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
@@ -359,5 +361,18 @@ describe('request log', () => {
     expect(typeof entry?.responseTime).toBe('number');
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).not.toContain('log-user');
+  });
+
+  it('says which limit refused an operation, in the log only', async () => {
+    const lines: string[] = [];
+    const server = await serve({ QUERY_MAX_DEPTH: '3', QUERY_MAX_COST: '50' }, lines);
+    const deep = await post({ query: '{ stakeholders(first: 1) { edges { node { partnerships { title } } } } }' }, { 'x-request-id': 'deep-1' }, server.url);
+    const costly = await post({ query: '{ stakeholders(first: 100) { totalCount } }' }, { 'x-request-id': 'costly-1' }, server.url);
+    expect([deep.json.errors?.[0].message, costly.json.errors?.[0].message]).toEqual([LIMIT_MESSAGE, LIMIT_MESSAGE]);
+    const refusals = lines.map((line) => JSON.parse(line) as { reqId?: string; limit?: string; msg: string }).filter((e) => e.msg === 'operation refused by a limit');
+    expect(refusals.map((e) => [e.reqId, e.limit])).toEqual([
+      ['deep-1', 'depth'],
+      ['costly-1', 'cost 101'],
+    ]);
   });
 });

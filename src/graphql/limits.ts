@@ -60,11 +60,12 @@ export function queryLimits(
   limits: QueryLimits,
   options: { blockFieldSuggestions: boolean },
 ): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[]; parseOptions: { maxTokens: number } } {
-  const common = { exposeLimits: false, errorMessage: TOO_LARGE, propagateOnRejection: true };
+  // The limit's name rides along for the server log; formatError sends clients LIMIT_MESSAGE only.
+  const common = (limit: string) => ({ exposeLimits: false, errorMessage: `${TOO_LARGE} (${limit})`, propagateOnRejection: true });
   const armor = new ApolloArmor({
-    maxDepth: { ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true },
-    maxAliases: { ...common, n: limits.maxAliases },
-    maxDirectives: { ...common, n: limits.maxDirectives },
+    maxDepth: { ...common('depth'), n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true },
+    maxAliases: { ...common('aliases'), n: limits.maxAliases },
+    maxDirectives: { ...common('directives'), n: limits.maxDirectives },
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.blockFieldSuggestions, mask: '' },
@@ -82,7 +83,7 @@ export function queryLimits(
             // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
             return;
           }
-          if (cost > limits.maxCost) throw tooLarge();
+          if (cost > limits.maxCost) throw tooLarge(`cost ${cost}`);
         },
       };
     },
@@ -94,13 +95,18 @@ export function queryLimits(
   };
 }
 
-/** A refusal by one of the limits, as graphql-js or graphql-armor words it (they name the limit). */
-export function isLimitRefusal(message: string): boolean {
-  return message.includes(TOO_LARGE) || /^Syntax Error: Document contains more th\w+ \d+ tokens/.test(message);
+/** Which limit refused an operation, from the raw error message (null: not a limit refusal). */
+export function limitRefusal(message: string): string | null {
+  if (/^Syntax Error: Document contains more th\w+ \d+ tokens/.test(message)) return 'tokens';
+  if (!message.includes(TOO_LARGE)) return null;
+  return /\(([\w ]+)\)$/.exec(message)?.[1] ?? 'unknown';
 }
+
+/** A refusal by one of the limits, as graphql-js or graphql-armor words it (they may name the limit). */
+export const isLimitRefusal = (message: string): boolean => limitRefusal(message) !== null;
 
 /** The message a client gets for any limit refusal. */
 export const LIMIT_MESSAGE = TOO_LARGE;
 
-export const tooLarge = (): ReturnType<typeof appError> =>
-  appError(ErrorCode.BAD_USER_INPUT, TOO_LARGE, { http: { status: 400 } });
+export const tooLarge = (detail: string): ReturnType<typeof appError> =>
+  appError(ErrorCode.BAD_USER_INPUT, `${TOO_LARGE} (${detail})`, { http: { status: 400 } });

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../graphql/context';
 import { ErrorCode } from '../graphql/errors';
+import { limitRefusal } from '../graphql/limits';
 import { databaseFailure } from '../shared/pg-errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from './metrics';
@@ -26,6 +27,8 @@ export function graphqlObserver(metrics: Metrics, logger: Logger): ApolloServerP
             const original = error.originalError ?? error;
             const failure = databaseFailure(original);
             if (failure === 'unavailable') databaseDown = true;
+            const limit = limitRefusal(error.message);
+            if (limit) logger.info({ reqId: contextValue.requestId, limit }, 'operation refused by a limit');
             if (isExpected(error)) continue;
             logger.error({ reqId: contextValue.requestId, err: safeError(original), path: error.path?.join('.'), failure }, 'unexpected error');
           }

@@ -111,18 +111,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     '/graphql',
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {
-        const context = await buildContext({ db, verifyToken: options.verifyToken }, req.headers.authorization, String(req.id));
-        res.locals.report = Object.assign(res.locals.report as RequestReport, context.report);
-        context.report = res.locals.report as RequestReport;
-        if (context.viewer) {
-          const decision = await rateLimits.consumeUser(`${context.viewer.role}:${context.viewer.userId}`);
-          if (!decision.allowed) {
-            throw appError(ErrorCode.RATE_LIMITED, 'Too many requests; slow down.', {
-              http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
-            });
+        const report = res.locals.report as RequestReport;
+        try {
+          const context = await buildContext({ db, verifyToken: options.verifyToken }, req.headers.authorization, String(req.id));
+          context.report = Object.assign(report, context.report);
+          if (context.viewer) {
+            const decision = await rateLimits.consumeUser(`${context.viewer.role}:${context.viewer.userId}`);
+            if (!decision.allowed) {
+              throw appError(ErrorCode.RATE_LIMITED, 'Too many requests; slow down.', {
+                http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
+              });
+            }
           }
+          return context;
+        } catch (error) {
+          // Refused before GraphQL runs (bad token, rate limit): Apollo answers; count and log it here.
+          const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          Object.assign(report, { operation: '(rejected)', outcome: 'error', errorCodes: [code] });
+          metrics.observe('(rejected)', 'rejected', 0, [code]);
+          throw error;
         }
-        return context;
       },
     }),
   );
