@@ -277,6 +277,12 @@ describe('query limits (never echoed)', () => {
     expect(typo.json.errors?.[0].message).not.toMatch(/Did you mean/);
     const development = await post({ query: '{ stakeholdrs { totalCount } }' });
     expect(development.json.errors?.[0].message).toMatch(/Did you mean "stakeholders"/);
+    // No explorer page in production.
+    const page = (server: HttpServer): Promise<Reply> => send(server.url, { headers: { accept: 'text/html' } });
+    expect((await page(http)).text).toMatch(/<html/i);
+    const productionPage = await page(production);
+    expect(productionPage.text).not.toMatch(/<html/i);
+    expect(productionPage.status).toBeLessThan(500);
   });
 });
 

@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
@@ -102,8 +102,8 @@ function flattenValidation(nodes: ValidationNode[], prefix = ''): { field: strin
 
 export interface ApolloOptions {
   introspection: boolean;
-  /** Hide "Did you mean …?" hints (production). */
-  blockFieldSuggestions?: boolean;
+  /** Production: no "Did you mean …?" hints, no explorer landing page. */
+  production?: boolean;
   limits?: QueryLimits;
   /** Observability (metrics, logs) from the HTTP layer. */
   plugins?: ApolloServerPlugin<Context>[];
@@ -111,7 +111,7 @@ export interface ApolloOptions {
 
 export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const schema = await buildAppSchema();
-  const limits = queryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { blockFieldSuggestions: options.blockFieldSuggestions ?? false });
+  const limits = queryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { blockFieldSuggestions: options.production ?? false });
   return new ApolloServer<Context>({
     schema,
     formatError,
@@ -130,7 +130,9 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      options.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
 }

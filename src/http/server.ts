@@ -62,7 +62,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const httpServer = createServer(app);
   const apollo = await createApolloServer({
     introspection: !production,
-    blockFieldSuggestions: production,
+    production,
     limits: config.limits,
     plugins: [
       graphqlObserver(metrics, logger),
