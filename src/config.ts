@@ -50,13 +50,14 @@ export interface QueryLimits {
 }
 
 /**
- * Defaults sized from the README's example operations: the largest, the partner portal query,
+ * Defaults sized from the README's example operations — the largest, the partner portal query,
  * costs 10,244 and is 8 deep; test/limits.test.ts keeps every example at most half of the cost,
- * alias, directive and token limits and three levels under the depth limit.
+ * alias, directive and token limits and three levels under the depth limit — and from the same
+ * portal query at the largest page (`first: 100`, test/portal.test.ts), which costs 50,601.
  */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 12,
-  maxCost: 25_000,
+  maxCost: 100_000,
   maxAliases: 30,
   maxDirectives: 20,
   maxTokens: 2_000,

@@ -194,6 +194,12 @@ describe('malformed HTTP requests get a JSON error with a stable code and change
     expect(await stakeholderCount()).toBe(before);
   });
 
+  it('answers an explicit null for a required argument with BAD_USER_INPUT', async () => {
+    const reply = await post({ query: 'query($x: Int = 3) { stakeholders(first: $x) { totalCount } }', variables: { x: null } });
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(reply.json.errors?.[0].message).toBe('Argument "first" of non-null type "Int!" must not be null.');
+  });
+
   it('answers unknown paths with a JSON 404', async () => {
     const reply = await send(`${http.origin}/wp-admin`, {});
     expect(reply.status).toBe(404);

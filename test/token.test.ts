@@ -47,6 +47,15 @@ describe('production tokens from a JWKS URL', () => {
     await expect(verify(await sign({ role: 'ADMIN', purpose: 'MARKETING' }))).rejects.toThrow('claim purpose');
     await expect(verify(await sign({ role: 'PATIENT' }))).rejects.toThrow('patient claim');
   });
+
+  it('refuses a subject with control characters, a lone surrogate or over 255 characters', async () => {
+    const hs = { jwtSecret: 's'.repeat(40), jwtIssuer: undefined, jwtAudience: undefined };
+    const verify = createTokenVerifier({ ...hs, jwksUrl: undefined });
+    for (const sub of ['a\u0000b', 'tab\there', '\ud800x', 'x'.repeat(256)]) {
+      await expect(verify(await mintDevToken({ role: Role.ADMIN, sub }, hs))).rejects.toThrow('claim sub');
+    }
+    expect((await verify(await mintDevToken({ role: Role.ADMIN, sub: 'zoë-🦉' }, hs))).userId).toBe('zoë-🦉');
+  });
 });
 
 describe('npm run --silent token', () => {

@@ -19,10 +19,18 @@ function stakeholderId(value: unknown, claim: string): string | null {
   return decoded.id;
 }
 
+// Control characters, or a UTF-16 surrogate without its pair.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function viewerFromClaims(claims: Jose.JWTPayload): Viewer {
   const role = claims.role;
   if (typeof role !== 'string' || !(role in Role)) throw new InvalidTokenError('claim role is missing or unknown');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenError('claim sub is missing');
+  // The subject is stored (idempotency keys) and used as a rate-limit key: printable and bounded.
+  if (claims.sub.length > 255 || UNPRINTABLE.test(claims.sub)) {
+    throw new InvalidTokenError('claim sub must be at most 255 printable characters');
+  }
   const purpose = claims.purpose ?? DEFAULT_PURPOSE[role as Role];
   if (typeof purpose !== 'string' || !(purpose in ConsentPurpose)) throw new InvalidTokenError('claim purpose is unknown');
   const viewer: Viewer = {

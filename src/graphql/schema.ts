@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { shieldMiddleware } from '../access/permissions';
+import { guardInputs } from './input-guard';
 import { RESOLVERS, ORPHANED_TYPES } from './resolvers';
 
 /** The executable schema as type-graphql builds it, without permissions (for SDL emission and the rule-coverage test). */
@@ -15,7 +16,11 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The schema the server runs: every field behind the shield rule tree (deny by default). */
+/**
+ * The schema the server runs: every field behind the shield rule tree (deny by default), and
+ * in front of the shield the input guard (no NUL, no lone surrogate, capped length in any
+ * string argument), so that no rule, validation or SQL ever sees such a string.
+ */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildBareSchema(), shieldMiddleware());
+  return guardInputs(applyMiddleware(await buildBareSchema(), shieldMiddleware()));
 }

@@ -43,7 +43,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   // graphql-js's own errors during execution (e.g. an explicit null for a non-null argument)
   // carry no code and wrap no exception: they describe the request, so they are safe to show.
-  if (error instanceof GraphQLError && !error.originalError && !code) {
+  // (Apollo has already stamped INTERNAL_SERVER_ERROR on the formatted copy: look at the raw error.)
+  if (error instanceof GraphQLError && !error.extensions?.code && (!error.originalError || isGraphqlJsRequestError(error.originalError))) {
     return { message: withoutValues(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   // Not a bug: the database is down, busy or too slow. Say so (the detail goes to the log).
@@ -56,6 +57,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/** graphql-js's own complaint about the request (e.g. "Argument "id" of non-null type "ID!" must not be null"), wrapped by execution. */
+function isGraphqlJsRequestError(error: Error): boolean {
+  return error instanceof GraphQLError && !error.originalError && !error.extensions?.code;
 }
 
 /**

@@ -8,7 +8,7 @@ import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from 
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { loadByGlobalId } from '../../shared/loader';
-import { notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import { notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Affiliation, type AffiliationKind } from './affiliation.entity';
@@ -164,6 +164,8 @@ export const affiliationService = {
       operation: 'endAffiliation',
       input,
       run: async (tx) => {
+        // Checked before the business rules, so that a stale client hears CONFLICT first.
+        if (current.version !== input.version) return { errors: [staleVersion(input.version)] };
         const day = today();
         if (!isCurrent(current, day)) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `This affiliation already ended on ${current.until}.`, 'input.id')] };

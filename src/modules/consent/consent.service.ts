@@ -3,7 +3,7 @@ import { stakeholderIdOf } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
-import { notFound, runMutation, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
+import { notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
 import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stakeholder.service';
@@ -119,6 +119,8 @@ export const consentService = {
       operation: 'withdrawConsent',
       input,
       run: async (tx) => {
+        // Checked before the business rules, so that a stale client hears CONFLICT first.
+        if (current.version !== input.version) return { errors: [staleVersion(input.version)] };
         if (current.withdrawnAt) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This consent is already withdrawn.', 'input.id')] };
         }

@@ -10,6 +10,7 @@ import { loadByGlobalId } from '../../shared/loader';
 import {
   notFound,
   runMutation,
+  staleVersion,
   updateVersioned,
   userError,
   UserErrorCode,
@@ -153,6 +154,8 @@ export const contractService = {
       operation: 'signContract',
       input,
       run: async (tx) => {
+        // Checked before the business rules, so that a stale client hears CONFLICT first.
+        if (contract.version !== input.version) return { errors: [staleVersion(input.version)] };
         if (!SIGNABLE.includes(contract.status)) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, `A ${contract.status} contract cannot be signed.`, 'input.id')] };
         }
@@ -199,6 +202,7 @@ export const contractService = {
       operation: 'terminateContract',
       input,
       run: async (tx) => {
+        if (contract.version !== input.version) return { errors: [staleVersion(input.version)] };
         if (!TERMINABLE.includes(contract.status)) {
           return {
             errors: [userError(UserErrorCode.BAD_USER_INPUT, `A ${contract.status} contract cannot be terminated.`, 'input.id')],

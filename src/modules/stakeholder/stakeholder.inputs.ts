@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsEmail, IsInt, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { GraphQLCountryCode } from 'graphql-scalars';
+import { ArrayMaxSize, IsEmail, IsInt, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { GraphQLCountryCode, GraphQLEmailAddress } from 'graphql-scalars';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { SortDirection } from '../../graphql/connection';
 import { CompanyType, ResearchKind, StakeholderKind } from './stakeholder.entity';
@@ -49,6 +49,27 @@ export class StakeholderOrder {
   direction: SortDirection;
 }
 
+/**
+ * An address the `email` field (the EmailAddress scalar, ASCII only) can send back. IsEmail alone
+ * also accepts internationalised and quoted addresses, which were stored and then failed every read.
+ */
+function IsServableEmail() {
+  return ValidateBy({
+    name: 'isServableEmail',
+    validator: {
+      validate(value: unknown): boolean {
+        try {
+          GraphQLEmailAddress.serialize(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'email must be an ASCII email address (internationalised addresses are not supported)',
+    },
+  });
+}
+
 /** Fields shared by create and update; which kind-specific fields apply is checked by the service. */
 @InputType('StakeholderFieldsInput')
 export class StakeholderFieldsInput {
@@ -83,6 +104,7 @@ export class StakeholderFieldsInput {
   displayName?: string | null;
   @Field(() => String, { nullable: true })
   @IsEmail()
+  @IsServableEmail()
   @MaxLength(320)
   email?: string | null;
   @Field(() => String, { nullable: true })

@@ -9,6 +9,7 @@ import { forbidden } from '../../graphql/errors';
 import {
   notFound,
   runMutation,
+  staleVersion,
   updateVersioned,
   userError,
   UserErrorCode,
@@ -234,6 +235,8 @@ export const stakeholderService = {
       operation: 'archiveStakeholder',
       input,
       run: async (tx) => {
+        // Checked before the business rules, so that a stale client hears CONFLICT first.
+        if (current.version !== input.version) return { errors: [staleVersion(input.version)] };
         if (current.archivedAt) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'This stakeholder is already archived.', 'input.id')] };
         }
