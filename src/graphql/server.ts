@@ -24,7 +24,11 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
  * Every error leaves with a stable code. Anything unexpected (a bug, a database failure) is
  * masked: the client gets INTERNAL_SERVER_ERROR and the request id, the log gets the detail.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function createFormatError(mutationFields: ReadonlySet<string>): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => formatError(formatted, error, mutationFields);
+}
+
+function formatError(formatted: GraphQLFormattedError, error: unknown, mutationFields: ReadonlySet<string>): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
   if (isLimitRefusal(formatted.message)) {
     return { message: LIMIT_MESSAGE, extensions: { code: ErrorCode.BAD_USER_INPUT } };
@@ -50,7 +54,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Not a bug: the database is down, busy or too slow. Say so (the detail goes to the log).
   const failure = databaseFailure(error);
   if (failure) {
-    return { message: DATABASE_MESSAGES[failure], path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    // A mutation's transaction is over once its root field has resolved: an error below the root
+    // (reading the payload back) comes after the commit, and must not say the change was lost.
+    const path = formatted.path ?? [];
+    const stage = typeof path[0] === 'string' && mutationFields.has(path[0]) ? (path.length > 1 ? 'afterCommit' : 'inMutation') : 'inQuery';
+    return { message: DATABASE_MESSAGES[failure][stage], path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
   return {
     message: 'Internal server error.',
@@ -88,9 +96,19 @@ export function withoutValues(message: string): string {
     .replace(/^Value "[^"]*" does not exist in "(\w+)" enum\.?[\s\S]*$/, 'Value does not exist in "$1" enum.');
 }
 
-const DATABASE_MESSAGES = {
-  unavailable: 'The database is unavailable right now; nothing was changed. Try again shortly.',
-  timeout: 'The operation took too long and was stopped; nothing was changed. Narrow it or try again.',
+export const DATABASE_MESSAGES = {
+  unavailable: {
+    inQuery: 'The database is unavailable right now. Try again shortly.',
+    // The connection may have died while the COMMIT was on its way: say what is known.
+    inMutation:
+      'The database became unavailable; the change was most likely not made. Try again shortly: with the same idempotencyKey a retry cannot apply it twice.',
+    afterCommit: 'The change was saved, but the database became unavailable while reading it back. Read the record again shortly.',
+  },
+  timeout: {
+    inQuery: 'The operation took too long and was stopped. Narrow it or try again.',
+    inMutation: 'The operation took too long and was stopped; the change was not made. Try again.',
+    afterCommit: 'The change was saved, but reading it back took too long. Read the record again.',
+  },
 } as const;
 
 interface ValidationNode {
@@ -120,7 +138,7 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
   const limits = queryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { blockFieldSuggestions: options.production ?? false });
   return new ApolloServer<Context>({
     schema,
-    formatError,
+    formatError: createFormatError(new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}))),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -193,9 +193,16 @@ function requestLog(logger: Logger): ReturnType<typeof pinoHttp<IncomingMessage,
     },
     // Called at the start (nothing to say yet) and at the end of the request.
     customProps: (_req, res) => (res.headersSent ? { graphql: (res as unknown as Response).locals?.report ?? {} } : {}),
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // 503 is the database being away (said once per request, logged in detail nowhere else).
+    customLogLevel: (_req, res, error) => (error || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
+    // pino-http invents an Error (with its own stack) for a 5xx status; unexpected errors are
+    // logged where they happen (graphql-observer), so the request line carries no error object.
+    customErrorObject: (_req, _res, _error, value: Record<string, unknown>) => {
+      const { err: _ignored, ...rest } = value;
+      return rest;
+    },
     autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes((req.url ?? '').split('?')[0]) },
   });
 }

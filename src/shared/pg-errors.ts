@@ -23,6 +23,10 @@ const UNAVAILABLE_MESSAGES = [
   'Client was closed and is not queryable',
   'Cannot use a pool after calling end on the pool',
   'terminating connection',
+  // TypeORM releases a query runner whose connection failed (its 'error' event); the request's
+  // next statement, or its next query through the same EntityManager, then fails with these.
+  'Query runner already released',
+  'Database connection provided by a query runner was already released',
 ];
 
 /**
