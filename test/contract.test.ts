@@ -1,6 +1,7 @@
 import { Role } from '../src/access/viewer';
 import { toGlobalId } from '../src/graphql/global-id';
 import { ContractKind, ContractPartyRole, ContractStatus } from '../src/modules/contract/contract.entity';
+import { MAX_CONTRACT_AMOUNT } from '../src/modules/contract/contract.inputs';
 import { PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
@@ -525,6 +526,19 @@ describe('draftContract', () => {
          FROM contract c JOIN contract_party p ON p.contract_id = c.id WHERE c.title = 'Speaker fees' GROUP BY c.id`,
     )) as Record<string, unknown>[];
     expect(row).toEqual({ title: 'Speaker fees', value_amount: 250000, value_currency: 'EUR', parties: 2 });
+  });
+
+  it('accepts the largest amount and refuses one above it, so report sums stay exact', async () => {
+    const parties = [
+      { stakeholderId: gid(await company()), role: 'SPONSOR' },
+      { stakeholderId: gid(await company()), role: 'RECIPIENT' },
+    ];
+    const largest = dataOf<DraftData>(await app.run(DRAFT, { input: { title: 'Largest', kind: 'GRANT', parties, value: { amount: MAX_CONTRACT_AMOUNT, currency: 'EUR' } } }, admin()));
+    expect(largest.draftContract.contract?.value).toEqual({ amount: 1_000_000_000_000, currency: 'EUR' });
+    const before = await count('contract');
+    const over = await app.run(DRAFT, { input: { title: 'Over', kind: 'GRANT', parties, value: { amount: MAX_CONTRACT_AMOUNT + 1, currency: 'EUR' } } }, admin());
+    expect(errorCodes(over)).toEqual(['BAD_USER_INPUT']);
+    expect(await count('contract')).toBe(before);
   });
 
   it('refuses invalid input before running: one party, a negative amount, an unknown currency', async () => {

@@ -235,6 +235,27 @@ describe('Metrics.transferOfValue', () => {
     expect(statements).toHaveLength(1);
   });
 
+  it('reports a sum it cannot represent as its own failure (INTERNAL_SERVER_ERROR), never as bad input', async () => {
+    // Beyond what the API accepts (MAX_CONTRACT_AMOUNT), written straight into the table: the
+    // recipient's yearly sum is above 2^53 and no SafeInt can carry it.
+    const sponsor = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'Overflow Pharma' });
+    const recipient = await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, { name: 'Overflow Org' });
+    for (let i = 0; i < 2; i++) {
+      await makeContract(
+        app.db,
+        [
+          { stakeholder: sponsor, role: ContractPartyRole.SPONSOR, signedAt: new Date('2031-01-02T00:00:00Z') },
+          { stakeholder: recipient, role: ContractPartyRole.RECIPIENT, signedAt: new Date('2031-01-02T00:00:00Z') },
+        ],
+        { kind: ContractKind.GRANT, status: ContractStatus.ACTIVE, disclosable: true, valueAmount: Number.MAX_SAFE_INTEGER, valueCurrency: 'EUR', effectiveFrom: '2031-02-01' },
+      );
+    }
+    const result = await app.run(QUERY, { year: 2031, companyId: gid(sponsor) }, admin());
+    expect(errorCodes(result)).toContain('INTERNAL_SERVER_ERROR');
+    expect(errorCodes(result)).not.toContain('BAD_USER_INPUT');
+    expect(JSON.stringify(result.errors)).not.toMatch(/SafeInt|cannot represent/);
+  });
+
   it('refuses a year out of range', async () => {
     const result = await app.run(QUERY, { year: 20250 }, admin());
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);

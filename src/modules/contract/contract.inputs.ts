@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, Length, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, Length, Max, Min, ValidateNested } from 'class-validator';
 import { GraphQLCurrency, GraphQLLocalDate, GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { SortDirection } from '../../graphql/connection';
@@ -46,10 +46,17 @@ export class ContractOrder {
   direction: SortDirection;
 }
 
+/**
+ * Ten billion in major units: far above any engagement contract, and low enough that the sums
+ * the reports make (a recipient's year, a company's year) stay exact integers below 2^53.
+ */
+export const MAX_CONTRACT_AMOUNT = 1_000_000_000_000;
+
 @InputType()
 export class MoneyInput {
-  @Field(() => GraphQLSafeInt, { description: 'In minor units (cents).' })
+  @Field(() => GraphQLSafeInt, { description: `In minor units (cents), 0 to ${MAX_CONTRACT_AMOUNT.toLocaleString('en')}.` })
   @Min(0)
+  @Max(MAX_CONTRACT_AMOUNT)
   amount: number;
 
   @Field(() => GraphQLCurrency, { description: 'ISO 4217 code.' })
