@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createTokenVerifier } from '../src/access/token';
-import { createDataSource, sqlObserver } from '../src/database/data-source';
+import { createDataSource, poolOf, sqlObserver } from '../src/database/data-source';
 import { loadConfig } from '../src/config';
 import { startHttpServer } from '../src/http/server';
 
@@ -28,7 +28,13 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown) => {
     if (message === 'stats') {
       const cpu = process.cpuUsage();
-      process.send?.({ cpuMicros: cpu.user + cpu.system, statements: sqlObserver(db).statements, rss: process.memoryUsage().rss });
+      const pool = poolOf(db);
+      process.send?.({
+        cpuMicros: cpu.user + cpu.system,
+        statements: sqlObserver(db).statements,
+        rss: process.memoryUsage().rss,
+        busy: pool ? pool.totalCount - pool.idleCount + pool.waitingCount : 0,
+      });
     } else if (message === 'stop') {
       void http.stop().then(() => db.destroy()).then(() => process.exit(0));
     }

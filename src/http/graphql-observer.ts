@@ -30,7 +30,10 @@ export function graphqlObserver(metrics: Metrics, logger: Logger): ApolloServerP
             const limit = limitRefusal(error.message);
             if (limit) logger.info({ reqId: contextValue.requestId, limit }, 'operation refused by a limit');
             if (isExpected(error)) continue;
-            logger.error({ reqId: contextValue.requestId, err: safeError(original), path: error.path?.join('.'), failure }, 'unexpected error');
+            const details = { reqId: contextValue.requestId, err: safeError(original), path: error.path?.join('.') };
+            // An outage or a timeout is operational (warn); anything else is a bug (error).
+            if (failure) logger.warn({ ...details, failure }, failure === 'timeout' ? 'database timeout' : 'database unavailable');
+            else logger.error(details, 'unexpected error');
           }
         },
         async willSendResponse({ response }) {

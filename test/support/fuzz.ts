@@ -1,4 +1,5 @@
 import fc, { type GeneratorValue } from 'fast-check';
+import type { GlobalIdType } from '../../src/graphql/global-id';
 import {
   getNamedType,
   isAbstractType,
@@ -59,16 +60,7 @@ export interface FuzzToken {
   valid: boolean;
 }
 
-export type IdType =
-  | 'Stakeholder'
-  | 'Affiliation'
-  | 'Partnership'
-  | 'PartnershipMember'
-  | 'Commitment'
-  | 'Contract'
-  | 'ContractParty'
-  | 'Interaction'
-  | 'Consent';
+export type IdType = GlobalIdType;
 
 /** What the generator may draw from: the schema and real values from the fuzz world. */
 export interface FuzzPool {
