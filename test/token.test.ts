@@ -48,6 +48,18 @@ describe('production tokens from a JWKS URL', () => {
     await expect(verify(await sign({ role: 'PATIENT' }))).rejects.toThrow('patient claim');
   });
 
+  it('remembers a verified token, but never past its expiry', async () => {
+    const hs = { jwtSecret: 'r'.repeat(40), jwtIssuer: undefined, jwtAudience: undefined };
+    const verify = createTokenVerifier({ ...hs, jwksUrl: undefined });
+    const token = await mintDevToken({ role: Role.ADMIN, sub: 'short-lived' }, hs, '2s');
+    expect((await verify(token)).userId).toBe('short-lived');
+    expect((await verify(token)).userId).toBe('short-lived');
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+    // jose allows 5 s of clock skew past `exp`; the cache must not add to it.
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 + 5_000 - Date.now() + 100));
+    await expect(verify(token)).rejects.toThrow('invalid or expired token');
+  });
+
   it('refuses a subject with control characters, a lone surrogate or over 255 characters', async () => {
     const hs = { jwtSecret: 's'.repeat(40), jwtIssuer: undefined, jwtAudience: undefined };
     const verify = createTokenVerifier({ ...hs, jwksUrl: undefined });

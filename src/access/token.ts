@@ -58,18 +58,33 @@ export function createTokenVerifier(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
   };
   const jwks = config.jwksUrl ? jose.createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
+  // A portal sends the same token with every request: a verified token is remembered until it
+  // expires (or falls out of a bounded cache), so its signature is checked once, not per request.
+  const verified = new Map<string, { viewer: Viewer; until: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.until) return known.viewer;
+    if (known) verified.delete(token);
     try {
       const { payload } = jwks
         ? await jose.jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
         : await jose.jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'] });
-      return viewerFromClaims(payload);
+      const viewer = viewerFromClaims(payload);
+      if (typeof payload.exp === 'number') {
+        if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { viewer, until: Math.min(payload.exp * 1000, Date.now() + VERIFIED_FOR_MS) });
+      }
+      return viewer;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       throw new InvalidTokenError('invalid or expired token');
     }
   };
 }
+
+/** At most this many verified tokens are remembered (the oldest goes first), each at most this long. */
+const VERIFIED_TOKENS = 10_000;
+const VERIFIED_FOR_MS = 5 * 60_000;
 
 export interface TokenClaims {
   sub?: string;

@@ -71,17 +71,28 @@ export function queryLimits(
     blockFieldSuggestion: { enabled: options.blockFieldSuggestions, mask: '' },
   }).protect();
 
+  // Apollo keeps one parsed document per query text, so the cost of a document can be kept with
+  // it. Only numbers and list lengths in the variables change a cost (`first`, `ids`): strings
+  // are blanked in the key, so a portal asking the same query about other ids hits the cache.
+  const costs = new WeakMap<object, Map<string, number>>();
   const costPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          let cost: number;
-          try {
-            cost = operationCost(schema, document, request.variables, operationName ?? undefined);
-          } catch {
-            // Variables that do not coerce (an Int over 2^31 …): execution refuses them with
-            // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
-            return;
+          const key = `${operationName ?? ''}|${JSON.stringify(request.variables ?? {}, (_name, value: unknown) => (typeof value === 'string' ? 0 : value))}`;
+          const known = costs.get(document) ?? new Map<string, number>();
+          let cost = known.get(key);
+          if (cost === undefined) {
+            try {
+              cost = operationCost(schema, document, request.variables, operationName ?? undefined);
+            } catch {
+              // Variables that do not coerce (an Int over 2^31 …): execution refuses them with
+              // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
+              return;
+            }
+            if (known.size >= 100) known.delete(known.keys().next().value as string);
+            known.set(key, cost);
+            costs.set(document, known);
           }
           if (cost > limits.maxCost) throw tooLarge(`cost ${cost}`);
         },
