@@ -168,6 +168,16 @@ describe('malformed HTTP requests get a JSON error with a stable code and change
     expect(await stakeholderCount()).toBe(before);
   });
 
+  it('does not do automatic persisted queries', async () => {
+    const hash = 'ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38';
+    const unknown = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(codes(unknown)).toEqual(['BAD_USER_INPUT']);
+    expect(unknown.status).toBeLessThan(500);
+    // Sending the query along does not register it either: the next hash-only request is refused again.
+    await post({ query: '{ health { ok } }', extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(codes(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('refuses malformed JSON, an empty body and a body that is not an object', async () => {
     for (const body of ['{"query": ', '', '42', 'null', '"query"']) {
       const reply = await post(body);
