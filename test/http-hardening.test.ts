@@ -121,6 +121,15 @@ describe('health, readiness and metrics', () => {
     expect(metrics.text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 
+  it('labels at most 200 distinct operation names, then (other)', async () => {
+    const server = await serve();
+    const labels = Array.from({ length: 205 }, (_, i) => server.metrics.operationLabel(`Op${i}`));
+    expect(labels.slice(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => `Op${i}`));
+    expect(labels.slice(200)).toEqual(Array(5).fill('(other)'));
+    expect(server.metrics.operationLabel('Op7')).toBe('Op7');
+    expect(server.metrics.operationLabel(undefined)).toBe('(anonymous)');
+  });
+
   it('keeps /metrics behind METRICS_TOKEN when one is set', async () => {
     const server = await serve({ METRICS_TOKEN: 'm'.repeat(20) });
     expect((await send(`${server.origin}/metrics`, {})).status).toBe(401);
@@ -332,6 +341,18 @@ describe('rate limits', () => {
     expect(codes(limited)).toEqual(['RATE_LIMITED']);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await stakeholderCount()).toBe(before);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS says a proxy sets it', async () => {
+    const ask = (server: HttpServer, forwardedFor: string): Promise<Reply> =>
+      post({ query: '{ health { ok } }' }, { authorization: '', 'x-forwarded-for': forwardedFor }, server.url);
+    // Not trusted: a client cannot escape its limit by inventing addresses.
+    const direct = await serve({ RATE_LIMIT_IP: '2' });
+    expect([(await ask(direct, '10.0.0.1')).status, (await ask(direct, '10.0.0.2')).status, (await ask(direct, '10.0.0.3')).status]).toEqual([200, 200, 429]);
+    // Behind one trusted proxy: each client address has its own count.
+    const proxied = await serve({ RATE_LIMIT_IP: '2', TRUST_PROXY_HOPS: '1' });
+    expect([(await ask(proxied, '10.0.0.1')).status, (await ask(proxied, '10.0.0.1')).status, (await ask(proxied, '10.0.0.1')).status]).toEqual([200, 200, 429]);
+    expect((await ask(proxied, '10.0.0.2')).status).toBe(200);
   });
 
   it('keeps limiting (in memory) when REDIS_URL points at nothing', async () => {
