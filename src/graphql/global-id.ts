@@ -13,7 +13,7 @@ export type GlobalIdType =
   | 'Interaction'
   | 'Consent';
 
-const TYPES = new Set<string>([
+export const GLOBAL_ID_TYPES: readonly GlobalIdType[] = [
   'Stakeholder',
   'Affiliation',
   'Partnership',
@@ -23,7 +23,8 @@ const TYPES = new Set<string>([
   'ContractParty',
   'Interaction',
   'Consent',
-]);
+];
+const TYPES = new Set<string>(GLOBAL_ID_TYPES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toGlobalId(type: GlobalIdType, id: string): string {

@@ -1,5 +1,5 @@
 import fc, { type GeneratorValue } from 'fast-check';
-import type { GlobalIdType } from '../../src/graphql/global-id';
+import { GLOBAL_ID_TYPES, type GlobalIdType } from '../../src/graphql/global-id';
 import {
   getNamedType,
   isAbstractType,
@@ -159,17 +159,7 @@ const STRINGS: readonly string[] = [
   'EUR',
 ];
 
-const GLOBAL_TYPES: readonly IdType[] = [
-  'Stakeholder',
-  'Affiliation',
-  'Partnership',
-  'PartnershipMember',
-  'Commitment',
-  'Contract',
-  'ContractParty',
-  'Interaction',
-  'Consent',
-];
+const GLOBAL_TYPES = GLOBAL_ID_TYPES;
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const UUIDS = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', '52fd2133-15c2-5df0-9558-86196bba6571'];
 
