@@ -406,6 +406,17 @@ describe('request log', () => {
     expect(lines.join('\n')).not.toContain('log-user');
   });
 
+  it("logs a client's mistake as the request's outcome, not as an unexpected error", async () => {
+    const lines: string[] = [];
+    const server = await serve({}, lines);
+    const reply = await post({ query: 'query($x: Int = 3) { stakeholders(first: $x) { totalCount } }', variables: { x: null } }, { 'x-request-id': 'null-arg' }, server.url);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
+    const entries = lines.map((line) => JSON.parse(line) as { reqId?: string; level: string; msg: string; graphql?: { errorCodes?: string[] } });
+    expect(entries.filter((e) => e.reqId === 'null-arg').map((e) => [e.level, e.msg, e.graphql?.errorCodes])).toEqual([
+      ['info', 'request completed', ['BAD_USER_INPUT']],
+    ]);
+  });
+
   it('says which limit refused an operation, in the log only', async () => {
     const lines: string[] = [];
     const server = await serve({ QUERY_MAX_DEPTH: '3', QUERY_MAX_COST: '50' }, lines);

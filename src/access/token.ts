@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { fromGlobalId } from '../graphql/global-id';
 import { ConsentPurpose } from '../modules/consent/consent.entity';
 import { requireEsm } from '../shared/esm';
+import { UNPAIRED_SURROGATE } from '../shared/text';
 import { DEFAULT_PURPOSE, Role, type Viewer } from './viewer';
 
 const jose = requireEsm<typeof Jose>('jose');
@@ -19,16 +20,16 @@ function stakeholderId(value: unknown, claim: string): string | null {
   return decoded.id;
 }
 
-// Control characters, or a UTF-16 surrogate without its pair.
+// Control characters (a subject must be printable).
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function viewerFromClaims(claims: Jose.JWTPayload): Viewer {
   const role = claims.role;
   if (typeof role !== 'string' || !(role in Role)) throw new InvalidTokenError('claim role is missing or unknown');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenError('claim sub is missing');
   // The subject is stored (idempotency keys) and used as a rate-limit key: printable and bounded.
-  if (claims.sub.length > 255 || UNPRINTABLE.test(claims.sub)) {
+  if (claims.sub.length > 255 || CONTROL.test(claims.sub) || UNPAIRED_SURROGATE.test(claims.sub)) {
     throw new InvalidTokenError('claim sub must be at most 255 printable characters');
   }
   const purpose = claims.purpose ?? DEFAULT_PURPOSE[role as Role];

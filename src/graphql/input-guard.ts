@@ -15,6 +15,7 @@ import {
   type GraphQLScalarType,
   type GraphQLSchema,
 } from 'graphql';
+import { UNPAIRED_SURROGATE } from '../shared/text';
 import { appError, ErrorCode } from './errors';
 
 /**
@@ -45,7 +46,6 @@ export const LONG_TEXT_FIELDS: Readonly<Record<string, number>> = {
   'RecordInteractionInput.notes': 20_000,
 };
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The cap that applies to a leaf of `type`, or to the input field `owner.field` of it. */
 export function capOf(type: GraphQLInputType, owner?: string, field?: string): number {

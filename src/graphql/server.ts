@@ -1,11 +1,11 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
 import { databaseFailure } from '../shared/pg-errors';
-import { ErrorCode } from './errors';
+import { ErrorCode, isGraphqlJsRequestError } from './errors';
 import { isLimitRefusal, LIMIT_MESSAGE, queryLimits } from './limits';
 import { buildAppSchema } from './schema';
 
@@ -45,10 +45,9 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, mutationF
   if (APOLLO_CODES[code]) {
     return { message: withoutValues(formatted.message), locations: formatted.locations, extensions: { code: APOLLO_CODES[code] } };
   }
-  // graphql-js's own errors during execution (e.g. an explicit null for a non-null argument)
-  // carry no code and wrap no exception: they describe the request, so they are safe to show.
-  // (Apollo has already stamped INTERNAL_SERVER_ERROR on the formatted copy: look at the raw error.)
-  if (error instanceof GraphQLError && !error.extensions?.code && (!error.originalError || isGraphqlJsRequestError(error.originalError)) && !isOutputFailure(formatted)) {
+  // graphql-js's own errors describe the request, so they are safe to show. (Apollo has already
+  // stamped INTERNAL_SERVER_ERROR on the formatted copy: look at the raw error.)
+  if (isGraphqlJsRequestError(error)) {
     return { message: withoutValues(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   // Not a bug: the database is down, busy or too slow. Say so (the detail goes to the log).
@@ -65,21 +64,6 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, mutationF
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
-}
-
-/**
- * During execution (an error with a path) graphql-js complains about the request only for its
- * arguments ('Argument "id" of non-null type "ID!" must not be null.'); anything else there — a
- * scalar that cannot serialize a value the server produced ("SafeInt cannot represent …") — is
- * the server's failure, not the client's.
- */
-function isOutputFailure(formatted: GraphQLFormattedError): boolean {
-  return Boolean(formatted.path?.length) && !formatted.message.startsWith('Argument "');
-}
-
-/** graphql-js's own complaint about the request (e.g. "Argument "id" of non-null type "ID!" must not be null"), wrapped by execution. */
-function isGraphqlJsRequestError(error: Error): boolean {
-  return error instanceof GraphQLError && !error.originalError && !error.extensions?.code;
 }
 
 /**

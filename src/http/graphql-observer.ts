@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Context } from '../graphql/context';
-import { ErrorCode } from '../graphql/errors';
+import { ErrorCode, isGraphqlJsRequestError } from '../graphql/errors';
 import { limitRefusal } from '../graphql/limits';
 import { databaseFailure } from '../shared/pg-errors';
 import type { Logger } from '../shared/logger';
@@ -53,11 +53,11 @@ export function graphqlObserver(metrics: Metrics, logger: Logger): ApolloServerP
   };
 }
 
-/** Errors that describe the request (a code the API chose), as opposed to bugs and outages. */
+/** Errors that describe the request (a code the API chose, or graphql-js's), as opposed to bugs and outages. */
 function isExpected(error: GraphQLError): boolean {
   const code = error.extensions?.code;
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return true;
-  return !error.originalError && !code;
+  return isGraphqlJsRequestError(error);
 }
 
 /** What of an unexpected error may be logged: no message from the database (it can quote values). */

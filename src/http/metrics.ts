@@ -36,9 +36,9 @@ export function createMetrics(db: DataSource): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const poolState = (help: string, read: (pool: NonNullable<ReturnType<typeof poolOf>>) => number): Gauge => {
+  const poolState = (name: string, help: string, read: (pool: NonNullable<ReturnType<typeof poolOf>>) => number): Gauge => {
     const gauge: Gauge = new Gauge({
-      name: `db_pool_${help.split(' ')[0]}`,
+      name,
       help: `Database pool: ${help}.`,
       registers: [registry],
       collect() {
@@ -48,9 +48,9 @@ export function createMetrics(db: DataSource): Metrics {
     });
     return gauge;
   };
-  poolState('in_use connections checked out by requests', (pool) => pool.totalCount - pool.idleCount);
-  poolState('idle connections open and free', (pool) => pool.idleCount);
-  poolState('waiting requests queued for a connection', (pool) => pool.waitingCount);
+  poolState('db_pool_in_use', 'connections checked out by requests', (pool) => pool.totalCount - pool.idleCount);
+  poolState('db_pool_idle', 'connections open and free', (pool) => pool.idleCount);
+  poolState('db_pool_waiting', 'requests queued for a connection', (pool) => pool.waitingCount);
 
   const seen = new Set<string>();
   return {

@@ -87,10 +87,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const refuse = (res: Response, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void => {
+  // A request refused before GraphQL ran: counted, and said in its log line.
+  const recordRejection = (report: RequestReport, code: string): void => {
+    Object.assign(report, { operation: '(rejected)', outcome: 'error', errorCodes: [code] });
     metrics.observe('(rejected)', 'rejected', 0, [code]);
-    (res.locals.report as RequestReport).outcome = 'error';
-    (res.locals.report as RequestReport).errorCodes = [code];
+  };
+  const refuse = (res: Response, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void => {
+    recordRejection(res.locals.report as RequestReport, code);
     res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
   };
 
@@ -126,9 +129,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           return context;
         } catch (error) {
           // Refused before GraphQL runs (bad token, rate limit): Apollo answers; count and log it here.
-          const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
-          Object.assign(report, { operation: '(rejected)', outcome: 'error', errorCodes: [code] });
-          metrics.observe('(rejected)', 'rejected', 0, [code]);
+          recordRejection(report, String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
           throw error;
         }
       },
@@ -138,7 +139,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.status(404).json({ errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NOT_FOUND } }] });
   });
   // Body-parser and anything else that fails before Apollo: a JSON error, never an HTML page or a stack.
-  app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: { status?: number; statusCode?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const status = error.status ?? error.statusCode ?? 500;
     if (status === 413) return refuse(res, 413, ErrorCode.BAD_USER_INPUT, 'The request body is too large.');
@@ -146,7 +147,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       const message = error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request could not be read.';
       return refuse(res, status, ErrorCode.BAD_USER_INPUT, message);
     }
-    logger.error({ reqId: res.locals.reqId, err: { type: (error as Error).name } }, 'unexpected HTTP error');
+    logger.error({ reqId: req.id, err: safeError(error) }, 'unexpected HTTP error');
     return refuse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
   });
 
