@@ -1,3 +1,4 @@
+import { redactedPatientId } from '../src/access/patient-ids';
 import { Role, type Viewer } from '../src/access/viewer';
 import { ConsentPurpose, ConsentScope } from '../src/modules/consent/consent.entity';
 import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
@@ -229,7 +230,8 @@ describe('addAffiliation', () => {
   it("records a patient's affiliation to a patient organisation only with the patient's HEALTH consent (else FORBIDDEN, nothing written)", async () => {
     const po = await org();
     const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
-    const input = { kind: 'MEMBER_OF', fromId: gid(patient), toId: gid(po) };
+    // Named by the id the organisation is shown (it may not read the patient's identity: the real id would be NOT_FOUND).
+    const input = { kind: 'MEMBER_OF', fromId: redactedPatientId(em(po), patient.id), toId: gid(po) };
     // An existing hidden membership must not show through as a CONFLICT either.
     await makeAffiliation(app.db, patient, po);
     const before = await affiliationRows('from_id = $1', [patient.id]);
@@ -406,8 +408,10 @@ describe("a patient's affiliations to patient organisations (health data)", () =
     const advises = await makeAffiliation(app.db, patient, sponsor, { kind: AffiliationKind.ADVISES });
     const backs = await makeAffiliation(app.db, sponsor, po, { kind: AffiliationKind.MEMBER_OF });
     const ids = (...as: { id: string }[]) => as.map((a) => ({ id: aid(a) }));
+    // Each viewer names the patient by the id it is shown: the real one only for ADMIN and the patient themself, else its own sealed one.
+    const patientIdFor = (viewer: Viewer) => (viewer.role === Role.ADMIN || viewer.patientId === patient.id ? gid(patient) : redactedPatientId(viewer, patient.id));
     const seen = async (viewer: Viewer) =>
-      dataOf<Seen>(await app.run(SEEN, { patient: gid(patient), po: gid(po), ids: [aid(joined), aid(represented), aid(advises)] }, viewer));
+      dataOf<Seen>(await app.run(SEEN, { patient: patientIdFor(viewer), po: gid(po), ids: [aid(joined), aid(represented), aid(advises)] }, viewer));
     const HIDDEN: Seen = {
       ofPatient: { totalCount: 1, nodes: ids(advises) },
       ofPo: { totalCount: 1, nodes: ids(backs) },
@@ -415,13 +419,16 @@ describe("a patient's affiliations to patient organisations (health data)", () =
       po: { affiliations: ids(backs), neighbours: [{ stakeholder: { name: 'Health Sponsor' } }] },
       nodes: [null, null, { id: aid(advises) }],
     };
-    const VISIBLE: Seen = {
+    // The patient's name as the viewer is shown it: the pseudonym with the patient's identity, else the neutral label.
+    const visible = (patientName: string): Seen => ({
       ofPatient: { totalCount: 3, nodes: ids(joined, represented, advises) },
       ofPo: { totalCount: 2, nodes: ids(joined, backs) },
       patient: { affiliations: ids(joined, represented, advises) },
-      po: { affiliations: ids(joined, represented, backs), neighbours: [{ stakeholder: { name: 'Health Sponsor' } }, { stakeholder: { name: patient.name } }] },
+      po: { affiliations: ids(joined, represented, backs), neighbours: [{ stakeholder: { name: 'Health Sponsor' } }, { stakeholder: { name: patientName } }] },
       nodes: [{ id: aid(joined) }, { id: aid(represented) }, { id: aid(advises) }],
-    };
+    });
+    const VISIBLE = visible(patient.name);
+    const VISIBLE_WITHOUT_IDENTITY = visible('Patient partner');
 
     expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
     expect(await seen(em(po))).toEqual(HIDDEN); // the organisation itself holds no consent either
@@ -433,7 +440,8 @@ describe("a patient's affiliations to patient organisations (health data)", () =
     await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.IDENTITY, ConsentScope.CONTACT] });
     await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH], purposes: [ConsentPurpose.RESEARCH_DESIGN] });
     expect(await seen(partner(viewerOrg))).toEqual(HIDDEN);
-    expect(await seen(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }))).toEqual(VISIBLE);
+    // (Its IDENTITY consent is for PARTNERSHIP_COORDINATION only.)
+    expect(await seen(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }))).toEqual(VISIBLE_WITHOUT_IDENTITY);
 
     const granted = await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH] });
     expect(await seen(partner(viewerOrg))).toEqual(VISIBLE);
@@ -454,7 +462,7 @@ describe("a patient's affiliations to patient organisations (health data)", () =
     // Consent to the whole alliance shows it to every organisation.
     await makeConsent(app.db, patient, { scopes: [ConsentScope.HEALTH] });
     expect(await seen(partner(viewerOrg))).toEqual(VISIBLE);
-    expect(await seen(partner(sponsor))).toEqual(VISIBLE);
+    expect(await seen(partner(sponsor))).toEqual(VISIBLE_WITHOUT_IDENTITY); // HEALTH, not IDENTITY: the patient stays unnamed
   });
 
   it('cannot be ended by one who may not see it: NOT_FOUND exactly like an unknown id, nothing changes', async () => {
@@ -477,11 +485,18 @@ describe('redacted patient ids in affiliations', () => {
     const sponsor = await company();
     const other = await company();
     const ID = `query ($id: ID!) { stakeholder(id: $id) { id } }`;
-    const idFor = async (viewer: Viewer) => dataOf<{ stakeholder: { id: string } }>(await app.run(ID, { id: gid(patient) }, viewer)).stakeholder.id;
+    const shownAs = async (viewer: Viewer, id: string) => dataOf<{ stakeholder: { id: string } | null }>(await app.run(ID, { id }, viewer)).stakeholder?.id;
+    // The real id opens nothing for an organisation that may not read the patient's identity; its own sealed id opens the patient, who is shown under it.
+    const idFor = async (viewer: Viewer) => {
+      expect(await shownAs(viewer, gid(patient))).toBeUndefined();
+      const id = redactedPatientId(viewer, patient.id);
+      expect(await shownAs(viewer, id)).toBe(id);
+      return id;
+    };
     const given = await idFor(em(sponsor));
     expect(given).toMatch(/^rp_/);
     expect(await idFor(em(other))).not.toBe(given);
-    expect(await idFor(admin())).toBe(gid(patient));
+    expect(await shownAs(admin(), gid(patient))).toBe(gid(patient));
 
     const added = dataOf<AddOut>(await app.run(ADD, { input: { kind: 'ADVISES', fromId: given, toId: gid(sponsor) } }, em(sponsor))).addAffiliation;
     expect(added).toMatchObject({ affiliation: { kind: 'ADVISES', from: { id: given }, to: { id: gid(sponsor) } }, userErrors: [] });

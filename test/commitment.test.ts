@@ -251,30 +251,31 @@ describe('who sees a commitment', () => {
     const { partnership } = await closedPartnership([lead, member]);
     const closed = await makeCommitment(app.db, lead, { title: 'closed', partnershipId: partnership.id, dueDate: '2025-01-01' });
     await makeCommitment(app.db, lead, { title: 'to beneficiary', partnershipId: partnership.id, beneficiaryId: beneficiary.id, dueDate: '2025-02-01' });
-    // Without a partnership a commitment is public (a test of its own below); here it shows the lists are not simply empty.
-    await makeCommitment(app.db, lead, { title: 'standalone', dueDate: '2025-03-01' });
+    // In an ALLIANCE partnership a commitment is every reader's (a test of its own below); here it shows the lists are not simply empty.
+    const { partnership: alliance } = await makePartnership(app.db, [{ stakeholder: lead }], { visibility: PartnershipVisibility.ALLIANCE });
+    await makeCommitment(app.db, lead, { title: 'in alliance', partnershipId: alliance.id, dueDate: '2025-03-01' });
     const variables = { id: cid(closed), partnershipId: pid(partnership), committerId: gid(lead) };
     const all = (titles: string[]) => ({ totalCount: titles.length, nodes: titles.map((title) => ({ title })) });
     const member_ = {
       commitment: { id: cid(closed) },
       node: { id: cid(closed) },
       inPartnership: all(['closed', 'to beneficiary']),
-      byCommitter: all(['closed', 'to beneficiary', 'standalone']),
-      committer: { commitments: [{ title: 'closed' }, { title: 'to beneficiary' }, { title: 'standalone' }] },
+      byCommitter: all(['closed', 'to beneficiary', 'in alliance']),
+      committer: { commitments: [{ title: 'closed' }, { title: 'to beneficiary' }, { title: 'in alliance' }] },
     };
     const beneficiary_ = {
       commitment: null,
       node: null,
       inPartnership: all(['to beneficiary']),
-      byCommitter: all(['to beneficiary', 'standalone']),
-      committer: { commitments: [{ title: 'to beneficiary' }, { title: 'standalone' }] },
+      byCommitter: all(['to beneficiary', 'in alliance']),
+      committer: { commitments: [{ title: 'to beneficiary' }, { title: 'in alliance' }] },
     };
     const outsider_ = {
       commitment: null,
       node: null,
       inPartnership: all([]),
-      byCommitter: all(['standalone']),
-      committer: { commitments: [{ title: 'standalone' }] },
+      byCommitter: all(['in alliance']),
+      committer: { commitments: [{ title: 'in alliance' }] },
     };
     const cases = [
       ['ADMIN', admin(), member_],
@@ -309,14 +310,17 @@ describe('who sees a commitment', () => {
     expect(dataOf(await app.run(query, { id: cid(commitment) }, em(committer))).commitment).toEqual({ id: cid(commitment) });
   });
 
-  it('of an ALLIANCE partnership, or of none: every reader', async () => {
+  it("of an ALLIANCE partnership: every reader; of none: the committer's and the beneficiary's only (and ADMIN's)", async () => {
     const [a, b, reader] = [await company(), await company(), await company()];
     const { partnership } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }]);
     const inAlliance = await makeCommitment(app.db, a, { partnershipId: partnership.id });
-    const standalone = await makeCommitment(app.db, a);
+    const standalone = await makeCommitment(app.db, a, { beneficiaryId: b.id });
     const query = `query ($a: ID!, $b: ID!) { a: commitment(id: $a) { id } b: commitment(id: $b) { id } }`;
     const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
     for (const viewer of [em(reader), viewerOf(Role.PARTNER, { orgId: reader.id }), viewerOf(Role.PATIENT, { patientId: patient.id })]) {
+      expect(dataOf(await app.run(query, { a: cid(inAlliance), b: cid(standalone) }, viewer))).toEqual({ a: { id: cid(inAlliance) }, b: null });
+    }
+    for (const viewer of [em(a), viewerOf(Role.PARTNER, { orgId: b.id }), admin()]) {
       expect(dataOf(await app.run(query, { a: cid(inAlliance), b: cid(standalone) }, viewer))).toEqual({ a: { id: cid(inAlliance) }, b: { id: cid(standalone) } });
     }
   });
@@ -524,7 +528,9 @@ describe('changeCommitmentStatus', () => {
     const [committer, member, outsider] = [await company(), await company(), await company()];
     const { partnership } = await makePartnership(app.db, [{ stakeholder: committer }, { stakeholder: member }]);
     const inside = await makeCommitment(app.db, committer, { partnershipId: partnership.id });
-    const alone = await makeCommitment(app.db, committer);
+    // Outside the shared partnership, yet visible to every reader (a commitment in none is its committer's only).
+    const { partnership: own } = await makePartnership(app.db, [{ stakeholder: committer }], { visibility: PartnershipVisibility.ALLIANCE });
+    const alone = await makeCommitment(app.db, committer, { partnershipId: own.id });
     const ok = dataOf<Changed>(await app.run(CHANGE, { input: { id: cid(inside), version: 1, status: 'MISSED' } }, em(member)));
     expect(ok.changeCommitmentStatus.commitment?.status).toBe('MISSED');
     expect(errorCodes(await app.run(CHANGE, { input: { id: cid(alone), version: 1, status: 'MISSED' } }, em(member)))).toEqual(['FORBIDDEN']);

@@ -1,3 +1,4 @@
+import { redactedPatientId } from '../src/access/patient-ids';
 import { Role, type Viewer } from '../src/access/viewer';
 import { fromGlobalId } from '../src/graphql/global-id';
 import { ConsentPurpose } from '../src/modules/consent/consent.entity';
@@ -57,6 +58,7 @@ async function makeWorld(): Promise<World> {
 
 interface Look {
   id: string;
+  pseudonym: string | null;
   displayName: string | null;
   email: string | null;
   redactedFields: string[];
@@ -64,29 +66,38 @@ interface Look {
 
 /**
  * The patient as `viewer` sees them in one request, by id and as a member of X (the two must
- * agree: a list reads the same consents as a lookup).
+ * agree: a list reads the same consents as a lookup). The member is the patient shown under
+ * one of the ids it may be shown under: its real id, or the id sealed for the viewer. Where it
+ * is shown sealed, its real id opens nothing for the viewer.
  */
 async function look(w: World, viewer: Viewer): Promise<Look> {
-  const data = dataOf<{ stakeholder: Look; partnership: { members: { stakeholder: Look & { pseudonym?: string } }[] } }>(
+  const real = gid(w.patient);
+  const sealed = redactedPatientId(viewer, w.patient.id);
+  const data = dataOf<{ real: Look | null; sealed: Look | null; partnership: { members: { stakeholder: Look }[] } }>(
     await app.run(
-      `query ($id: ID!, $x: ID!) {
-        stakeholder(id: $id) { id ... on Patient { displayName email redactedFields } }
+      `query ($real: ID!, $sealed: ID!, $x: ID!) {
+        real: stakeholder(id: $real) { id ... on Patient { pseudonym displayName email redactedFields } }
+        sealed: stakeholder(id: $sealed) { id ... on Patient { pseudonym displayName email redactedFields } }
         partnership(id: $x) { members { stakeholder { id ... on Patient { pseudonym displayName email redactedFields } } } }
       }`,
-      { id: gid(w.patient), x: w.x },
+      { real, sealed, x: w.x },
       viewer,
     ),
   );
-  const member = data.partnership.members.find((m) => m.stakeholder.pseudonym === w.patient.pseudonym);
-  expect(member?.stakeholder).toEqual({ ...data.stakeholder, pseudonym: w.patient.pseudonym });
-  return data.stakeholder;
+  const member = data.partnership.members.find((m) => m.stakeholder.id === real || m.stakeholder.id === sealed);
+  expect(member).toBeDefined();
+  const byId = member?.stakeholder.id === real ? data.real : data.sealed;
+  if (member?.stakeholder.id === sealed) expect(data.real).toBeNull();
+  expect(member?.stakeholder).toEqual(byId);
+  return byId as Look;
 }
 
 const redacted = (id: string): Look => ({
   id,
+  pseudonym: null,
   displayName: null,
   email: null,
-  redactedFields: ['displayName', 'birthYear', 'email', 'phone', 'conditions'],
+  redactedFields: ['pseudonym', 'displayName', 'birthYear', 'email', 'phone', 'conditions'],
 });
 
 interface Granted {
@@ -108,7 +119,7 @@ async function grant(w: World, input: { granteeId?: string; scopes: string[]; pu
 }
 
 describe('consent lifecycle, as the grantee sees the patient', () => {
-  it('without any consent, every organisation sees a pseudonym under an id of its own', async () => {
+  it('without any consent, every organisation sees the patient redacted under an id of its own', async () => {
     const w = await makeWorld();
     const alpha = await look(w, w.alpha_.coordination);
     const beta = await look(w, w.beta_.coordination);
@@ -129,6 +140,7 @@ describe('consent lifecycle, as the grantee sees the patient', () => {
     // The grantee, for the granted purpose: identity, not contact.
     expect(await look(w, w.alpha_.coordination)).toEqual({
       id: gid(w.patient),
+      pseudonym: w.patient.pseudonym,
       displayName: NAME,
       email: null,
       redactedFields: ['email', 'phone', 'conditions'],
@@ -146,7 +158,7 @@ describe('consent lifecycle, as the grantee sees the patient', () => {
 
     await grant(w, { scopes: ['IDENTITY', 'CONTACT'], purposes: ['REGULATORY_HTA'] });
 
-    const identified = { id: gid(w.patient), displayName: NAME, email: EMAIL, redactedFields: ['conditions'] };
+    const identified = { id: gid(w.patient), pseudonym: w.patient.pseudonym, displayName: NAME, email: EMAIL, redactedFields: ['conditions'] };
     expect(await look(w, w.alpha_.hta)).toEqual(identified);
     expect(await look(w, w.beta_.hta)).toEqual(identified);
     expect(await look(w, w.alpha_.coordination)).toEqual(redacted(alphaBefore));
@@ -175,6 +187,7 @@ describe('consent lifecycle, as the grantee sees the patient', () => {
     await grant(w, { scopes: ['IDENTITY'], purposes: ['REGULATORY_HTA'] });
     expect(await look(w, w.alpha_.coordination)).toEqual({
       id: gid(w.patient),
+      pseudonym: w.patient.pseudonym,
       displayName: NAME,
       email: EMAIL,
       redactedFields: ['conditions'],
@@ -196,6 +209,7 @@ describe('consent lifecycle, as the grantee sees the patient', () => {
     // The other consent (alliance-wide, another purpose) still holds.
     expect(await look(w, w.alpha_.hta)).toEqual({
       id: gid(w.patient),
+      pseudonym: w.patient.pseudonym,
       displayName: NAME,
       email: null,
       redactedFields: ['email', 'phone', 'conditions'],

@@ -1,3 +1,4 @@
+import { redactedPatientId } from '../src/access/patient-ids';
 import { Role } from '../src/access/viewer';
 import { ConsentPurpose, ConsentScope } from '../src/modules/consent/consent.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
@@ -69,12 +70,15 @@ describe('Patient.consents', () => {
     const p = await patient();
     const pharma = await company();
     await makeConsent(app.db, p, { granteeId: pharma.id });
-    for (const viewer of [
-      viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: pharma.id }),
-      viewerOf(Role.PARTNER, { orgId: pharma.id }),
-      self(await patient()),
-    ]) {
-      const out = dataOf<{ stakeholder: { consents: unknown[]; redactedFields: string[] } }>(await app.run(PATIENT_CONSENTS, { id: gid(p) }, viewer));
+    const otherPatient = self(await patient());
+    // Pharma holds the patient's IDENTITY consent and opens the real id; another patient may not
+    // read the patient's identity and opens the patient only under the id sealed for them.
+    for (const [viewer, id] of [
+      [viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: pharma.id }), gid(p)],
+      [viewerOf(Role.PARTNER, { orgId: pharma.id }), gid(p)],
+      [otherPatient, redactedPatientId(otherPatient, p.id)],
+    ] as const) {
+      const out = dataOf<{ stakeholder: { consents: unknown[]; redactedFields: string[] } }>(await app.run(PATIENT_CONSENTS, { id }, viewer));
       expect(out.stakeholder.consents).toEqual([]);
       expect(out.stakeholder.redactedFields).not.toContain('consents');
     }
@@ -265,7 +269,10 @@ describe('grantConsent', () => {
     const p = await patient();
     const org = await company();
     const input = { patientId: gid(p), granteeId: gid(org), scopes: ['IDENTITY'], purposes: ['REPORTING'] };
-    expect(errorCodes(await app.run(GRANT, { input }, self(await patient())))).toEqual(['FORBIDDEN']);
+    // Another patient names the patient by the id they see (the real id opens nothing for them).
+    const otherPatient = self(await patient());
+    const asSeen = { ...input, patientId: redactedPatientId(otherPatient, p.id) };
+    expect(errorCodes(await app.run(GRANT, { input: asSeen }, otherPatient))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await app.run(GRANT, { input }, viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id })))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await app.run(GRANT, { input }, null))).toEqual(['UNAUTHENTICATED']);
     expect(await consentRows(p.id)).toEqual([]);

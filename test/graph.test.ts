@@ -1,3 +1,4 @@
+import { redactedPatientId } from '../src/access/patient-ids';
 import { Role } from '../src/access/viewer';
 import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
 import type { Viewer } from '../src/access/viewer';
@@ -258,15 +259,21 @@ describe('neighbours of a list of stakeholders', () => {
 
 describe('traversals walk only the links the viewer may see', () => {
   const partner = (org: Stakeholder): Viewer => viewerOf(Role.PARTNER, { orgId: org.id });
+  /**
+   * An id that opens `s` for `viewer`: for a patient the id sealed for the viewer (a patient's
+   * real id opens nothing for a viewer who may not read its identity), else the global id.
+   */
+  const openingId = (viewer: Viewer, s: Stakeholder) => (s.kind === StakeholderKind.PATIENT ? redactedPatientId(viewer, s.id) : gid(s));
   const neighboursAs = async (viewer: Viewer, s: Stakeholder, depth = 1) =>
     dataOf<{ stakeholder: { neighbours: { distance: number; stakeholder: { id: string; name: string } }[] } }>(
-      await app.run(NEIGHBOURS, { id: gid(s), depth }, viewer),
+      await app.run(NEIGHBOURS, { id: openingId(viewer, s), depth }, viewer),
     ).stakeholder.neighbours.map((n) => [n.stakeholder.name, n.distance]);
   const pathAs = async (viewer: Viewer, from: Stakeholder, to: Stakeholder, maxDepth = 4) =>
-    dataOf<PathOut>(await app.run(PATH, { from: gid(from), to: gid(to), maxDepth }, viewer)).shortestPath;
+    dataOf<PathOut>(await app.run(PATH, { from: openingId(viewer, from), to: openingId(viewer, to), maxDepth }, viewer)).shortestPath;
   /** The id under which `viewer` sees `s`. */
   const idAs = async (viewer: Viewer, s: Stakeholder) =>
-    dataOf<{ stakeholder: { id: string } }>(await app.run(`query ($id: ID!) { stakeholder(id: $id) { id } }`, { id: gid(s) }, viewer)).stakeholder.id;
+    dataOf<{ stakeholder: { id: string } }>(await app.run(`query ($id: ID!) { stakeholder(id: $id) { id } }`, { id: openingId(viewer, s) }, viewer))
+      .stakeholder.id;
 
   it("crosses a members-only partnership only for its members' staff, else takes a longer visible route or none", async () => {
     const x = await make(StakeholderKind.COMPANY, 'Mo Start');
@@ -320,9 +327,10 @@ describe('traversals walk only the links the viewer may see', () => {
 
     expect(await neighboursAs(partner(outsider), sponsor)).toEqual([]);
     expect(await pathAs(partner(outsider), sponsor, lab)).toBeNull();
+    // The lab holds no IDENTITY consent: the patient party is listed under the neutral label.
     expect(await neighboursAs(partner(lab), sponsor)).toEqual([
       ['Ct Lab', 1],
-      ['Ct-Patient', 1],
+      ['Patient partner', 1],
     ]);
     expect(await pathAs(partner(lab), sponsor, lab)).toMatchObject({ length: 1, steps: [{ relation: 'CONTRACT', via: { __typename: 'Contract', id: ctid(contract) } }] });
     const self = viewerOf(Role.PATIENT, { patientId: patient.id });
@@ -349,10 +357,11 @@ describe('traversals walk only the links the viewer may see', () => {
       expect(await neighboursAs(viewer, patient, 3)).toEqual([]);
       expect(await pathAs(viewer, patient, member)).toBeNull();
     };
-    const visible = async (viewer: Viewer) => {
+    /** `patientName`: the patient's name for this viewer ('Patient partner' without IDENTITY consent for the purpose). */
+    const visible = async (viewer: Viewer, patientName = 'Hc-Patient') => {
       expect(await neighboursAs(viewer, po)).toEqual([
         ['Hc Member Co', 1],
-        ['Hc-Patient', 1],
+        [patientName, 1],
       ]);
       expect(await pathAs(viewer, patient, member)).toMatchObject({
         length: 2,
@@ -370,7 +379,8 @@ describe('traversals walk only the links the viewer may see', () => {
     await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH], purposes: [ConsentPurpose.RESEARCH_DESIGN] });
     await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.IDENTITY, ConsentScope.CONTACT] });
     await hidden(asViewer());
-    await visible(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }));
+    // HEALTH is consented for RESEARCH_DESIGN, IDENTITY only for PARTNERSHIP_COORDINATION.
+    await visible(viewerOf(Role.PARTNER, { orgId: viewerOrg.id, purpose: ConsentPurpose.RESEARCH_DESIGN }), 'Patient partner');
 
     const granted = await makeConsent(app.db, patient, { granteeId: viewerOrg.id, scopes: [ConsentScope.HEALTH] });
     await visible(asViewer());

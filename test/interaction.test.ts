@@ -92,7 +92,8 @@ describe('interaction(id)', () => {
     const interaction = await makeInteraction(app.db, [org, other, patient], { notes: 'private', recordedByOrgId: recorder.id });
     const query = `query ($id: ID!) { interaction(id: $id) { notes redactedFields } }`;
     const visible = { notes: 'private', redactedFields: [] };
-    const hidden = { notes: null, redactedFields: ['notes'] };
+    // recordedByUser is classified like the notes, so it is listed with them.
+    const hidden = { notes: null, redactedFields: ['notes', 'recordedByUser'] };
     const cases = [
       [admin(), visible],
       [manager(recorder), visible],
@@ -136,6 +137,7 @@ describe('who sees an interaction', () => {
     const closed = await makeInteraction(app.db, [lead, member], { summary: 'closed', occurredAt: at(4), partnershipId: p, recordedByOrgId: lead.id });
     await makeInteraction(app.db, [lead, guest], { summary: 'with guest', occurredAt: at(3), partnershipId: p, recordedByOrgId: lead.id });
     await makeInteraction(app.db, [lead], { summary: 'recorded by other', occurredAt: at(2), partnershipId: p, recordedByOrgId: recorder.id });
+    // In no partnership: only its participant (the lead) and ADMIN see it.
     await makeInteraction(app.db, [lead], { summary: 'open', occurredAt: at(1) });
     const variables = { id: iid(closed), partnershipId: pid(partnership), lead: gid(lead) };
     const list = (summaries: string[]) => ({ totalCount: summaries.length, nodes: summaries.map((summary) => ({ summary })) });
@@ -150,10 +152,10 @@ describe('who sees an interaction', () => {
     const cases = [
       ['ADMIN', admin(), everything],
       ["the lead's engagement manager", manager(lead), everything],
-      ["the other member's partner", viewerOf(Role.PARTNER, { orgId: member.id }), everything],
-      ["a participating guest's engagement manager", manager(guest), seenBy(['with guest', 'open'], false)],
-      ["the recording organisation's partner", viewerOf(Role.PARTNER, { orgId: recorder.id }), seenBy(['recorded by other', 'open'], false)],
-      ["an outsider's engagement manager", manager(outsider), seenBy(['open'], false)],
+      ["the other member's partner", viewerOf(Role.PARTNER, { orgId: member.id }), seenBy(['closed', 'with guest', 'recorded by other'], true)],
+      ["a participating guest's engagement manager", manager(guest), seenBy(['with guest'], false)],
+      ["the recording organisation's partner", viewerOf(Role.PARTNER, { orgId: recorder.id }), seenBy(['recorded by other'], false)],
+      ["an outsider's engagement manager", manager(outsider), seenBy([], false)],
     ] as const;
     for (const [who, viewer, expected] of cases) {
       expect({ who, ...dataOf(await app.run(SEEN, variables, viewer)) }).toEqual({ who, ...expected });
@@ -170,7 +172,9 @@ describe('who sees an interaction', () => {
   it("keeps hidden interactions out of a stakeholder's most recent ones: they take no place in the limit", async () => {
     const [lead, member, outsider] = [await company(), await company(), await company()];
     const { partnership } = await closedPartnership([lead, member]);
-    for (let day = 1; day <= 3; day++) await makeInteraction(app.db, [lead], { summary: `open ${day}`, occurredAt: at(day) });
+    // Open to every reader through an ALLIANCE partnership (an interaction in none is its participants' only).
+    const { partnership: open } = await makePartnership(app.db, [{ stakeholder: lead }], { visibility: PartnershipVisibility.ALLIANCE });
+    for (let day = 1; day <= 3; day++) await makeInteraction(app.db, [lead], { summary: `open ${day}`, occurredAt: at(day), partnershipId: open.id });
     for (let day = 4; day <= 6; day++) await makeInteraction(app.db, [lead], { summary: `closed ${day}`, occurredAt: at(day), partnershipId: partnership.id });
     const query = `query ($id: ID!) { stakeholder(id: $id) { interactions(first: 2) { summary } } }`;
     type Recent = { stakeholder: { interactions: { summary: string }[] } };
@@ -201,10 +205,11 @@ describe('who sees an interaction', () => {
     // ALLIANCE-wide through its partnership, so that both organisations see it.
     const { partnership } = await makePartnership(app.db, [{ stakeholder: org }, { stakeholder: other }]);
     const interaction = await makeInteraction(app.db, [org, patient], { summary: 'with a patient', partnershipId: partnership.id });
-    const SHOWN = `query ($id: ID!) { interaction(id: $id) { participants { id name } } }`;
-    type Shown = { interaction: { participants: { id: string; name: string }[] } };
+    // Found by type: without identity a patient's name is the neutral label, not the pseudonym.
+    const SHOWN = `query ($id: ID!) { interaction(id: $id) { participants { __typename id } } }`;
+    type Shown = { interaction: { participants: { __typename: string; id: string }[] } };
     const patientIdFor = async (viewer: ReturnType<typeof manager>) =>
-      dataOf<Shown>(await app.run(SHOWN, { id: iid(interaction) }, viewer)).interaction.participants.find((s) => s.name === patient.name)?.id as string;
+      dataOf<Shown>(await app.run(SHOWN, { id: iid(interaction) }, viewer)).interaction.participants.find((s) => s.__typename === 'Patient')?.id as string;
     const forOrg = await patientIdFor(manager(org));
     expect(forOrg).toMatch(/^rp_/);
     expect(await patientIdFor(manager(other))).not.toBe(forOrg);

@@ -102,7 +102,8 @@ describe('Metrics.network and Metrics.relationshipStrength', () => {
     p3 = (await makePartnership(app.db, [{ stakeholder: beta }, { stakeholder: omega }], { visibility: PartnershipVisibility.MEMBERS })).partnership;
     await makeAffiliation(app.db, alpha, zed);
 
-    // Alpha and Beta: two interactions everyone sees, one in the members-only P3, and one Beta is not in.
+    // Alpha and Beta: one interaction in P1 everyone sees, one in no partnership (its participants' only),
+    // one in the members-only P3, and one Beta is not in.
     await makeInteraction(app.db, [alpha, beta], { occurredAt: daysAgo(180), partnershipId: p1.id });
     await makeInteraction(app.db, [alpha, beta, gamma], { occurredAt: daysAgo(360) });
     await makeInteraction(app.db, [alpha, beta], { occurredAt: daysAgo(10), partnershipId: p3.id });
@@ -237,9 +238,10 @@ describe('Metrics.network and Metrics.relationshipStrength', () => {
     });
 
     it('counts only what ANALYST may see: not the members-only interaction, not the contract', async () => {
+      // Nor the interaction without a partnership (360 days ago): only its participants, its recorder and ADMIN see it.
       const s = await strength(gid(alpha), gid(beta), viewerOf(Role.ANALYST));
-      expect(s).toMatchObject({ interactions: 2, sharedPartnerships: 1, activeContracts: 0 });
-      expect(s?.score).toBeCloseTo(Math.exp(-1) + Math.exp(-2), 4);
+      expect(s).toMatchObject({ interactions: 1, sharedPartnerships: 1, activeContracts: 0 });
+      expect(s?.score).toBeCloseTo(Math.exp(-1), 4);
     });
 
     it('counts interactions within the period only', async () => {

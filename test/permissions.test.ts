@@ -34,32 +34,44 @@ const ALL = 'all fields, real id';
 const NO_HEALTH = 'identity + contact, real id';
 const NOTHING = 'no sensitive field, redacted id';
 const NOT_REACHED = 'P1 not reached';
+/** A search by P1's pseudonym does not match P1 for a viewer who may not read P1's identity. */
+const NOT_FOUND = 'P1 not found by its pseudonym';
 const FORBIDDEN = 'FORBIDDEN';
 type Seen = typeof ALL | typeof NO_HEALTH | typeof NOTHING;
-type Outcome = Seen | typeof NOT_REACHED | typeof FORBIDDEN;
+type Outcome = Seen | typeof NOT_REACHED | typeof NOT_FOUND | typeof FORBIDDEN;
 
-type Field = 'displayName' | 'birthYear' | 'email' | 'phone' | 'conditions';
+type Field = 'pseudonym' | 'displayName' | 'birthYear' | 'email' | 'phone' | 'conditions';
 /** What each outcome shows of P1: which fields hold their value, the rest is null and listed (in API order). */
 const SEEN: Record<Seen, { id: 'real' | 'redacted'; shown: Field[]; redactedFields: Field[] }> = {
-  [ALL]: { id: 'real', shown: ['displayName', 'birthYear', 'email', 'phone', 'conditions'], redactedFields: [] },
-  [NO_HEALTH]: { id: 'real', shown: ['displayName', 'birthYear', 'email', 'phone'], redactedFields: ['conditions'] },
-  [NOTHING]: { id: 'redacted', shown: [], redactedFields: ['displayName', 'birthYear', 'email', 'phone', 'conditions'] },
+  [ALL]: { id: 'real', shown: ['pseudonym', 'displayName', 'birthYear', 'email', 'phone', 'conditions'], redactedFields: [] },
+  [NO_HEALTH]: { id: 'real', shown: ['pseudonym', 'displayName', 'birthYear', 'email', 'phone'], redactedFields: ['conditions'] },
+  [NOTHING]: { id: 'redacted', shown: [], redactedFields: ['pseudonym', 'displayName', 'birthYear', 'email', 'phone', 'conditions'] },
 };
+/** A patient's `name` where their identity is hidden. */
+const PATIENT_LABEL = 'Patient partner';
+
+/** P1's pseudonym (the world gives P1 one). */
+function p1Pseudonym(): string {
+  if (!w.p1.pseudonym) throw new Error('P1 has no pseudonym');
+  return w.p1.pseudonym;
+}
 
 /** Raw values that must not reach a viewer from whom the field is hidden (birthYear is a bare number: not scanned). */
-const SECRET_TEXT: Partial<Record<Field, string>> = {
-  displayName: P1_SECRETS.displayName,
-  email: P1_SECRETS.email,
-  phone: P1_SECRETS.phone,
-  conditions: P1_SECRETS.conditions[0],
-};
+const secretText = (field: Field): string | undefined =>
+  ({
+    pseudonym: p1Pseudonym(),
+    displayName: P1_SECRETS.displayName,
+    email: P1_SECRETS.email,
+    phone: P1_SECRETS.phone,
+    conditions: P1_SECRETS.conditions[0],
+  })[field as Exclude<Field, 'birthYear'>];
 
 interface P1Out {
   __typename: string;
   id: string;
   name: string;
   kind: string;
-  pseudonym: string;
+  pseudonym: string | null;
   displayName: string | null;
   birthYear: number | null;
   email: string | null;
@@ -82,12 +94,17 @@ const P1_FIELDS = `
 interface PathSpec {
   query: string;
   vars: (p1Id: string) => Record<string, unknown>;
-  /** P1 as the path returns it (null when the path does not reach P1), and the hop that reached it for paths. */
-  pick: (data: unknown) => { p1: P1Out | null; step?: StepOut };
+  /**
+   * P1 as the path returns it (null when the path does not reach P1), the hop that reached it for
+   * paths, and the list's totalCount for searches. `p1Ids` are the ids P1 may be shown under to
+   * the viewer: its real id, or the id sealed for the viewer.
+   */
+  pick: (data: unknown, p1Ids: string[]) => { p1: P1Out | null; step?: StepOut; totalCount?: number };
 }
 
-const isP1 = (s: { pseudonym?: string } | null | undefined): boolean => s?.pseudonym === w.p1.pseudonym;
-const findP1 = (list: ({ pseudonym?: string } | null)[]): P1Out | null => (list.find(isP1) as P1Out | undefined) ?? null;
+const isP1 = (s: { id?: string } | null | undefined, p1Ids: string[]): boolean => s?.id !== undefined && p1Ids.includes(s.id);
+const findP1 = (list: ({ id?: string } | null)[], p1Ids: string[]): P1Out | null =>
+  (list.find((s) => isP1(s, p1Ids)) as P1Out | undefined) ?? null;
 
 function pathToP1(from: () => string): PathSpec {
   return {
@@ -134,19 +151,17 @@ const PATHS = {
       stakeholders(filter: { search: $search }) { totalCount edges { cursor node { ...P1Fields } } }
     } ${P1_FIELDS}`,
     vars: () => ({ search: w.p1.pseudonym }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const list = (d as { stakeholders: { totalCount: number; edges: { node: P1Out }[] } }).stakeholders;
-      expect(list.totalCount).toBe(1);
-      return { p1: findP1(list.edges.map((e) => e.node)) };
+      return { p1: findP1(list.edges.map((e) => e.node), p1Ids), totalCount: list.totalCount };
     },
   },
   'stakeholders(search).nodes': {
     query: `query ($search: String!) { stakeholders(filter: { search: $search }) { totalCount nodes { ...P1Fields } } } ${P1_FIELDS}`,
     vars: () => ({ search: w.p1.pseudonym }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const list = (d as { stakeholders: { totalCount: number; nodes: P1Out[] } }).stakeholders;
-      expect(list.totalCount).toBe(1);
-      return { p1: findP1(list.nodes) };
+      return { p1: findP1(list.nodes, p1Ids), totalCount: list.totalCount };
     },
   },
   'interface fragments': {
@@ -164,9 +179,9 @@ const PATHS = {
   'partnership(PA).members': {
     query: `query ($pa: ID!) { partnership(id: $pa) { members { role stakeholder { ...P1Fields } } } } ${P1_FIELDS}`,
     vars: () => ({ pa: pid(w.pa) }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const members = (d as { partnership: { members: { role: string; stakeholder: P1Out }[] } | null }).partnership?.members ?? [];
-      const member = members.find((m) => isP1(m.stakeholder));
+      const member = members.find((m) => isP1(m.stakeholder, p1Ids));
       if (member) expect(member.role).toBe('PATIENT_PARTNER');
       return { p1: member?.stakeholder ?? null };
     },
@@ -174,9 +189,9 @@ const PATHS = {
   'contract(K).parties': {
     query: `query ($k: ID!) { contract(id: $k) { parties { role stakeholder { ...P1Fields } } } } ${P1_FIELDS}`,
     vars: () => ({ k: ctid(w.k) }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const parties = (d as { contract: { parties: { role: string; stakeholder: P1Out }[] } | null }).contract?.parties ?? [];
-      const party = parties.find((p) => isP1(p.stakeholder));
+      const party = parties.find((p) => isP1(p.stakeholder, p1Ids));
       if (party) expect(party.role).toBe('RECIPIENT');
       return { p1: party?.stakeholder ?? null };
     },
@@ -184,23 +199,23 @@ const PATHS = {
   'interaction(I).participants': {
     query: `query ($i: ID!) { interaction(id: $i) { participants { ...P1Fields } } } ${P1_FIELDS}`,
     vars: () => ({ i: iid(w.i) }),
-    pick: (d) => ({ p1: findP1((d as { interaction: { participants: P1Out[] } | null }).interaction?.participants ?? []) }),
+    pick: (d, p1Ids) => ({ p1: findP1((d as { interaction: { participants: P1Out[] } | null }).interaction?.participants ?? [], p1Ids) }),
   },
   'affiliations(stakeholderId: CFNet).from': {
     query: `query ($cfnet: ID!) { affiliations(filter: { stakeholderId: $cfnet }) { totalCount nodes { from { ...P1Fields } } } } ${P1_FIELDS}`,
     vars: () => ({ cfnet: gid(w.cfnet) }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const list = (d as { affiliations: { totalCount: number; nodes: { from: P1Out }[] } }).affiliations;
       expect(list.totalCount).toBe(list.nodes.length);
-      return { p1: findP1(list.nodes.map((a) => a.from)) };
+      return { p1: findP1(list.nodes.map((a) => a.from), p1Ids) };
     },
   },
   'CFNet.neighbours(depth: 1)': {
     query: `query ($cfnet: ID!) { stakeholder(id: $cfnet) { neighbours(depth: 1) { distance stakeholder { ...P1Fields } } } } ${P1_FIELDS}`,
     vars: () => ({ cfnet: gid(w.cfnet) }),
-    pick: (d) => {
+    pick: (d, p1Ids) => {
       const neighbours = (d as { stakeholder: { neighbours: { distance: number; stakeholder: P1Out }[] } }).stakeholder.neighbours;
-      const n = neighbours.find((x) => isP1(x.stakeholder));
+      const n = neighbours.find((x) => isP1(x.stakeholder, p1Ids));
       if (n) expect(n.distance).toBe(1);
       return { p1: n?.stakeholder ?? null };
     },
@@ -269,8 +284,8 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['HelixCo EM (RESEARCH_DESIGN)', 'stakeholder(id)', NOTHING],
   ['HelixCo EM (RESEARCH_DESIGN)', 'node(id)', NOTHING],
   ['HelixCo EM (RESEARCH_DESIGN)', 'nodes([id])', NOTHING],
-  ['HelixCo EM (RESEARCH_DESIGN)', 'stakeholders(search).edges', NOTHING],
-  ['HelixCo EM (RESEARCH_DESIGN)', 'stakeholders(search).nodes', NOTHING],
+  ['HelixCo EM (RESEARCH_DESIGN)', 'stakeholders(search).edges', NOT_FOUND],
+  ['HelixCo EM (RESEARCH_DESIGN)', 'stakeholders(search).nodes', NOT_FOUND],
   ['HelixCo EM (RESEARCH_DESIGN)', 'interface fragments', NOTHING],
   ['HelixCo EM (RESEARCH_DESIGN)', 'partnership(PA).members', NOTHING],
   ['HelixCo EM (RESEARCH_DESIGN)', 'contract(K).parties', NOTHING],
@@ -283,8 +298,8 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'stakeholder(id)', NOTHING],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'node(id)', NOTHING],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'nodes([id])', NOTHING],
-  ['HelixCo PARTNER (RESEARCH_DESIGN)', 'stakeholders(search).edges', NOTHING],
-  ['HelixCo PARTNER (RESEARCH_DESIGN)', 'stakeholders(search).nodes', NOTHING],
+  ['HelixCo PARTNER (RESEARCH_DESIGN)', 'stakeholders(search).edges', NOT_FOUND],
+  ['HelixCo PARTNER (RESEARCH_DESIGN)', 'stakeholders(search).nodes', NOT_FOUND],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'interface fragments', NOTHING],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'partnership(PA).members', NOTHING],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'contract(K).parties', NOTHING],
@@ -294,7 +309,7 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'shortestPath(HelixCo → P1)', NOTHING, ['CONTRACT K', 'PARTNERSHIP PA']],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'shortestPath(CFNet → P1)', NOTHING, ['PARTNERSHIP PA']],
 
-  // CFNet holds HEALTH consent but is no party of K.
+  // CFNet holds HEALTH consent but is no party of K, nor a participant of I (in no partnership).
   ['CFNet EM', 'stakeholder(id)', ALL],
   ['CFNet EM', 'node(id)', ALL],
   ['CFNet EM', 'nodes([id])', ALL],
@@ -303,7 +318,7 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['CFNet EM', 'interface fragments', ALL],
   ['CFNet EM', 'partnership(PA).members', ALL],
   ['CFNet EM', 'contract(K).parties', NOT_REACHED],
-  ['CFNet EM', 'interaction(I).participants', ALL],
+  ['CFNet EM', 'interaction(I).participants', NOT_REACHED],
   ['CFNet EM', 'affiliations(stakeholderId: CFNet).from', ALL],
   ['CFNet EM', 'CFNet.neighbours(depth: 1)', ALL],
   ['CFNet EM', 'shortestPath(HelixCo → P1)', ALL, ['PARTNERSHIP PA']],
@@ -317,22 +332,22 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['CFNet PARTNER', 'interface fragments', ALL],
   ['CFNet PARTNER', 'partnership(PA).members', ALL],
   ['CFNet PARTNER', 'contract(K).parties', NOT_REACHED],
-  ['CFNet PARTNER', 'interaction(I).participants', ALL],
+  ['CFNet PARTNER', 'interaction(I).participants', NOT_REACHED],
   ['CFNet PARTNER', 'affiliations(stakeholderId: CFNet).from', ALL],
   ['CFNet PARTNER', 'CFNet.neighbours(depth: 1)', ALL],
   ['CFNet PARTNER', 'shortestPath(HelixCo → P1)', ALL, ['PARTNERSHIP PA']],
   ['CFNet PARTNER', 'shortestPath(CFNet → P1)', ALL, ['AFFILIATION P1-CFNet', 'PARTNERSHIP PA']],
 
-  // No consent to NorthCo: P1 is a pseudonym under an id of NorthCo's own.
+  // No consent to NorthCo: P1 is a redacted patient under an id of NorthCo's own, not found by its pseudonym.
   ['NorthCo EM', 'stakeholder(id)', NOTHING],
   ['NorthCo EM', 'node(id)', NOTHING],
   ['NorthCo EM', 'nodes([id])', NOTHING],
-  ['NorthCo EM', 'stakeholders(search).edges', NOTHING],
-  ['NorthCo EM', 'stakeholders(search).nodes', NOTHING],
+  ['NorthCo EM', 'stakeholders(search).edges', NOT_FOUND],
+  ['NorthCo EM', 'stakeholders(search).nodes', NOT_FOUND],
   ['NorthCo EM', 'interface fragments', NOTHING],
   ['NorthCo EM', 'partnership(PA).members', NOTHING],
   ['NorthCo EM', 'contract(K).parties', NOT_REACHED],
-  ['NorthCo EM', 'interaction(I).participants', NOTHING],
+  ['NorthCo EM', 'interaction(I).participants', NOT_REACHED],
   ['NorthCo EM', 'affiliations(stakeholderId: CFNet).from', NOT_REACHED],
   ['NorthCo EM', 'CFNet.neighbours(depth: 1)', NOTHING],
   ['NorthCo EM', 'shortestPath(HelixCo → P1)', NOTHING, ['PARTNERSHIP PA']],
@@ -341,12 +356,12 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['NorthCo PARTNER', 'stakeholder(id)', NOTHING],
   ['NorthCo PARTNER', 'node(id)', NOTHING],
   ['NorthCo PARTNER', 'nodes([id])', NOTHING],
-  ['NorthCo PARTNER', 'stakeholders(search).edges', NOTHING],
-  ['NorthCo PARTNER', 'stakeholders(search).nodes', NOTHING],
+  ['NorthCo PARTNER', 'stakeholders(search).edges', NOT_FOUND],
+  ['NorthCo PARTNER', 'stakeholders(search).nodes', NOT_FOUND],
   ['NorthCo PARTNER', 'interface fragments', NOTHING],
   ['NorthCo PARTNER', 'partnership(PA).members', NOTHING],
   ['NorthCo PARTNER', 'contract(K).parties', NOT_REACHED],
-  ['NorthCo PARTNER', 'interaction(I).participants', NOTHING],
+  ['NorthCo PARTNER', 'interaction(I).participants', NOT_REACHED],
   ['NorthCo PARTNER', 'affiliations(stakeholderId: CFNet).from', NOT_REACHED],
   ['NorthCo PARTNER', 'CFNet.neighbours(depth: 1)', NOTHING],
   ['NorthCo PARTNER', 'shortestPath(HelixCo → P1)', NOTHING, ['PARTNERSHIP PA']],
@@ -369,12 +384,12 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['PATIENT P2', 'stakeholder(id)', NOTHING],
   ['PATIENT P2', 'node(id)', NOTHING],
   ['PATIENT P2', 'nodes([id])', NOTHING],
-  ['PATIENT P2', 'stakeholders(search).edges', NOTHING],
-  ['PATIENT P2', 'stakeholders(search).nodes', NOTHING],
+  ['PATIENT P2', 'stakeholders(search).edges', NOT_FOUND],
+  ['PATIENT P2', 'stakeholders(search).nodes', NOT_FOUND],
   ['PATIENT P2', 'interface fragments', NOTHING],
   ['PATIENT P2', 'partnership(PA).members', NOTHING],
   ['PATIENT P2', 'contract(K).parties', NOT_REACHED],
-  ['PATIENT P2', 'interaction(I).participants', NOTHING],
+  ['PATIENT P2', 'interaction(I).participants', NOT_REACHED],
   ['PATIENT P2', 'affiliations(stakeholderId: CFNet).from', NOT_REACHED],
   ['PATIENT P2', 'CFNet.neighbours(depth: 1)', NOTHING],
   ['PATIENT P2', 'shortestPath(HelixCo → P1)', NOTHING, ['PARTNERSHIP PA']],
@@ -421,7 +436,13 @@ describe("P1's sensitive fields, by viewer and path", () => {
       return;
     }
     // Hidden is not an error: the data comes back clean.
-    const { p1, step } = path.pick(dataOf(result));
+    const { p1, step, totalCount } = path.pick(dataOf(result), [gid(w.p1), redactedPatientId(w.viewers[viewer], w.p1.id)]);
+    if (totalCount !== undefined) expect(totalCount).toBe(outcome === NOT_FOUND ? 0 : 1);
+    if (outcome === NOT_FOUND) {
+      expect(p1).toBeNull();
+      expect(text(result)).not.toContain(w.p1.pseudonym);
+      return;
+    }
     if (outcome === NOT_REACHED) {
       expect(p1).toBeNull();
       expect(text(result)).not.toContain(w.p1.pseudonym);
@@ -432,9 +453,9 @@ describe("P1's sensitive fields, by viewer and path", () => {
     expect(p1).toEqual({
       __typename: 'Patient',
       id: seen.id === 'real' ? gid(w.p1) : p1Id,
-      name: w.p1.pseudonym,
+      name: shown('pseudonym') ? w.p1.pseudonym : PATIENT_LABEL,
       kind: 'PATIENT',
-      pseudonym: w.p1.pseudonym,
+      pseudonym: shown('pseudonym') ? w.p1.pseudonym : null,
       displayName: shown('displayName') ? P1_SECRETS.displayName : null,
       birthYear: shown('birthYear') ? P1_SECRETS.birthYear : null,
       email: shown('email') ? P1_SECRETS.email : null,
@@ -445,7 +466,7 @@ describe("P1's sensitive fields, by viewer and path", () => {
     // Hidden values and, for a redacted patient, the real id appear nowhere in the response.
     const raw = text(result);
     for (const field of seen.redactedFields) {
-      const secret = SECRET_TEXT[field];
+      const secret = secretText(field);
       if (secret) expect(raw).not.toContain(secret);
     }
     if (seen.id === 'redacted') {
@@ -461,12 +482,13 @@ describe("P1's sensitive fields, by viewer and path", () => {
 });
 
 describe('redacted patient ids', () => {
-  const MEMBERS = `query ($pa: ID!) { partnership(id: $pa) { members { stakeholder { id ... on Patient { pseudonym } } } } }`;
+  // P1 is PA's only patient partner: found by role, whatever id and fields the viewer is shown.
+  const MEMBERS = `query ($pa: ID!) { partnership(id: $pa) { members { role stakeholder { id } } } }`;
   const seenAs = async (viewer: ViewerName): Promise<string> => {
     const data = dataOf(
-      await run<{ partnership: { members: { stakeholder: { id: string; pseudonym?: string } }[] } }>(viewer, MEMBERS, { pa: pid(w.pa) }),
+      await run<{ partnership: { members: { role: string; stakeholder: { id: string } }[] } }>(viewer, MEMBERS, { pa: pid(w.pa) }),
     );
-    const member = data.partnership.members.find((m) => isP1(m.stakeholder));
+    const member = data.partnership.members.find((m) => m.role === 'PATIENT_PARTNER');
     if (!member) throw new Error(`${viewer} does not see P1 among the members of PA`);
     return member.stakeholder.id;
   };
@@ -492,7 +514,8 @@ describe('redacted patient ids', () => {
   it("open for the organisation they were shown to, and for nobody else", async () => {
     const northId = await seenAs('NorthCo PARTNER');
     const query = `query ($id: ID!) { stakeholder(id: $id) { id ... on Patient { pseudonym } } }`;
-    expect(dataOf(await run('NorthCo EM', query, { id: northId }))).toEqual({ stakeholder: { id: northId, pseudonym: w.p1.pseudonym } });
+    // NorthCo may not read P1's identity: the pseudonym is hidden too.
+    expect(dataOf(await run('NorthCo EM', query, { id: northId }))).toEqual({ stakeholder: { id: northId, pseudonym: null } });
     for (const other of ['PATIENT P2', 'HelixCo PARTNER (RESEARCH_DESIGN)', 'CFNet PARTNER'] as const) {
       expect(dataOf(await run(other, query, { id: northId }))).toEqual({ stakeholder: null });
     }
@@ -510,7 +533,7 @@ interface RecordPath {
   vars: (viewer: ViewerName) => Record<string, unknown>;
   /** What the response says about the record, compared with `visible` or `absent`. */
   read: (data: unknown) => unknown;
-  visible: () => unknown;
+  visible: (viewer: ViewerName) => unknown;
   absent: () => unknown;
   /** Text that gives the record away (its id, or a hidden member's pseudonym): never in a response where it is absent. */
   trace: () => string;
@@ -539,7 +562,14 @@ const list = (root: string, args: string, vars: () => Record<string, unknown>, v
 });
 
 /** The ids of a relation list field on a stakeholder (`field` selects them). */
-const relation = (of: () => string, field: string, pickIds: (s: Record<string, unknown>) => string[], visible: () => string[], absent: () => string[], id: () => string): RecordPath => ({
+const relation = (
+  of: () => string,
+  field: string,
+  pickIds: (s: Record<string, unknown>) => string[],
+  visible: (viewer: ViewerName) => string[],
+  absent: () => string[],
+  id: () => string,
+): RecordPath => ({
   query: `query ($id: ID!) { stakeholder(id: $id) { ${field} } }`,
   vars: () => ({ id: of() }),
   read: (d) => pickIds((d as { stakeholder: Record<string, unknown> }).stakeholder),
@@ -555,9 +585,10 @@ const PA = () => pid(w.pa);
 const C = () => cid(w.c);
 const A = () => aid(w.affiliation);
 
-/** P2 has consented to nobody: only ADMIN and P2 see her real id. */
+/** P2 has consented to nobody: only ADMIN and P2 see her real id, and her identity (her name is the neutral label for others). */
 const p2IdFor = (viewer: ViewerName): string =>
   viewer === 'ADMIN' || viewer === 'PATIENT P2' || viewer === 'ANALYST' ? gid(w.p2) : redactedPatientId(w.viewers[viewer], w.p2.id);
+const p2NameFor = (viewer: ViewerName): string => (viewer === 'ADMIN' || viewer === 'PATIENT P2' ? w.p2.name : PATIENT_LABEL);
 
 const RECORD_PATHS = {
   // Contract K (HelixCo and P1)
@@ -582,7 +613,7 @@ const RECORD_PATHS = {
     () => gid(w.north),
     'neighbours(depth: 1) { distance stakeholder { name } }',
     (s) => (s.neighbours as { stakeholder: { name: string } }[]).map((n) => n.stakeholder.name),
-    () => [w.p2.name],
+    (viewer) => [p2NameFor(viewer)],
     () => [],
     () => w.p2.name,
   ),
@@ -888,7 +919,7 @@ describe('records, by viewer and path', () => {
       return;
     }
     // A hidden record is no error: it is simply not there.
-    expect(path.read(dataOf(result))).toEqual(outcome === VISIBLE ? path.visible() : path.absent());
+    expect(path.read(dataOf(result))).toEqual(outcome === VISIBLE ? path.visible(viewer) : path.absent());
     if (outcome === ABSENT) expect(text(result)).not.toContain(path.trace());
   });
 });
@@ -926,19 +957,20 @@ describe("K's value (contract terms)", () => {
 });
 
 const NOTES = `query ($id: ID!) { interaction(id: $id) { id summary notes redactedFields } }`;
-const NOTES_TABLE: [ViewerName, 'sees the notes' | 'notes redacted' | typeof FORBIDDEN][] = [
+const NOTES_TABLE: [ViewerName, 'sees the notes' | 'notes redacted' | 'no interaction' | typeof FORBIDDEN][] = [
   ['ADMIN', 'sees the notes'],
   ['HelixCo EM', 'sees the notes'],
   ['HelixCo PARTNER', 'sees the notes'],
   ['HelixCo EM (RESEARCH_DESIGN)', 'sees the notes'],
   ['HelixCo PARTNER (RESEARCH_DESIGN)', 'sees the notes'],
-  // I is in no partnership, so every reader sees it; its notes are the recording organisation's.
-  ['CFNet EM', 'notes redacted'],
-  ['CFNet PARTNER', 'notes redacted'],
-  ['NorthCo EM', 'notes redacted'],
-  ['NorthCo PARTNER', 'notes redacted'],
+  // I is in no partnership, so only its participants (HelixCo, P1) and its recorder (HelixCo) see
+  // it; its notes (and who recorded it) are the recording organisation's.
+  ['CFNet EM', 'no interaction'],
+  ['CFNet PARTNER', 'no interaction'],
+  ['NorthCo EM', 'no interaction'],
+  ['NorthCo PARTNER', 'no interaction'],
   ['PATIENT P1', 'notes redacted'],
-  ['PATIENT P2', 'notes redacted'],
+  ['PATIENT P2', 'no interaction'],
   ['ANALYST', FORBIDDEN],
 ];
 
@@ -949,9 +981,19 @@ describe("I's notes (interaction notes)", () => {
       expect(errorCodes(result)).toContain('FORBIDDEN');
       return;
     }
+    if (outcome === 'no interaction') {
+      expect(dataOf(result)).toEqual({ interaction: null });
+      expect(text(result)).not.toContain(I_NOTES);
+      return;
+    }
     const visible = outcome === 'sees the notes';
     expect(dataOf(result)).toEqual({
-      interaction: { id: iid(w.i), summary: 'Kick-off', notes: visible ? I_NOTES : null, redactedFields: visible ? [] : ['notes'] },
+      interaction: {
+        id: iid(w.i),
+        summary: 'Kick-off',
+        notes: visible ? I_NOTES : null,
+        redactedFields: visible ? [] : ['notes', 'recordedByUser'],
+      },
     });
     if (!visible) expect(text(result)).not.toContain(I_NOTES);
   });
@@ -992,8 +1034,16 @@ describe('stakeholders filtered by conditions', () => {
 // ─── Nothing leaks through errors ──────────────────────────────────────────────────────────────
 
 describe('errors tell a NorthCo partner nothing about P1', () => {
-  /** P1's real id, contact, name and health, none of which NorthCo may learn. */
-  const secrets = (): string[] => [gid(w.p1), w.p1.id, P1_SECRETS.email, P1_SECRETS.displayName, P1_SECRETS.phone, P1_SECRETS.conditions[0]];
+  /** P1's real id, pseudonym, contact, name and health, none of which NorthCo may learn. */
+  const secrets = (): string[] => [
+    gid(w.p1),
+    w.p1.id,
+    p1Pseudonym(),
+    P1_SECRETS.email,
+    P1_SECRETS.displayName,
+    P1_SECRETS.phone,
+    P1_SECRETS.conditions[0],
+  ];
   const expectNoSecrets = (result: GqlResult<unknown>) => {
     const raw = text(result);
     for (const secret of secrets()) expect(raw).not.toContain(secret);

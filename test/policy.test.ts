@@ -49,18 +49,19 @@ describe('the sensitivity classes', () => {
   it('are the ones DESIGN §3 gives each sensitive field (written out by hand)', () => {
     expect(FIELDS).toEqual({
       Patient: {
+        pseudonym: Sensitivity.PATIENT_IDENTITY,
         displayName: Sensitivity.PATIENT_IDENTITY,
         birthYear: Sensitivity.PATIENT_IDENTITY,
         email: Sensitivity.PATIENT_CONTACT,
         phone: Sensitivity.PATIENT_CONTACT,
         conditions: Sensitivity.PATIENT_HEALTH,
       },
-      Interaction: { notes: Sensitivity.INTERACTION_NOTES },
+      Interaction: { notes: Sensitivity.INTERACTION_NOTES, recordedByUser: Sensitivity.INTERACTION_NOTES },
       Contract: { value: Sensitivity.CONTRACT_TERMS },
     });
   });
 
   it('list the patient fields in the order redactedFields reports them', () => {
-    expect(Object.keys(FIELDS.Patient)).toEqual(['displayName', 'birthYear', 'email', 'phone', 'conditions']);
+    expect(Object.keys(FIELDS.Patient)).toEqual(['pseudonym', 'displayName', 'birthYear', 'email', 'phone', 'conditions']);
   });
 });

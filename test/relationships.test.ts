@@ -137,11 +137,12 @@ describe('Metrics.strongestRelationships and Metrics.reach', () => {
     });
 
     it('for ANALYST: no patient, nothing of the members-only partnership, no contracts', async () => {
+      // Nor the interactions without a partnership (with Gamma and Quill, with Delta): only their
+      // participants, their recorder and ADMIN see them, so Delta, left with nothing, drops out.
       expect(rows(await strongest(gid(alpha), viewerOf(Role.ANALYST)))).toEqual(
         expected([
-          ['Gamma', w(1), 1, 1, 0],
           ['Beta', w(180), 1, 1, 0],
-          ['Delta', w(400), 1, 0, 0],
+          ['Gamma', 0, 0, 1, 0],
         ]),
       );
     });

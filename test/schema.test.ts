@@ -29,12 +29,14 @@ describe('schema', () => {
   it('guards every classified sensitive field with the rule derived from the policy', () => {
     const tree = ruleTree() as Record<string, Record<string, unknown>>;
     for (const [type, field] of [
+      ['Patient', 'pseudonym'],
       ['Patient', 'displayName'],
       ['Patient', 'birthYear'],
       ['Patient', 'email'],
       ['Patient', 'phone'],
       ['Patient', 'conditions'],
       ['Interaction', 'notes'],
+      ['Interaction', 'recordedByUser'],
       ['Contract', 'value'],
     ]) {
       expect(tree[type][field]).toBe(readsRecords);

@@ -1,3 +1,4 @@
+import { redactedPatientId } from '../src/access/patient-ids';
 import { Role } from '../src/access/viewer';
 import { StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
@@ -58,16 +59,18 @@ describe('stakeholder(id)', () => {
   it("redacts a patient's identity, contact and health fields for a partner, without an error", async () => {
     const org = await makeStakeholder(app.db, StakeholderKind.COMPANY);
     const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'blue-heron', email: 'heron@example.org' });
-    const result = await app.run(STAKEHOLDER, { id: gid(patient) }, viewerOf(Role.PARTNER, { orgId: org.id }));
+    // The partner opens the patient by the id sealed for its organisation (the real id opens nothing for it).
+    const partner = viewerOf(Role.PARTNER, { orgId: org.id });
+    const result = await app.run(STAKEHOLDER, { id: redactedPatientId(partner, patient.id) }, partner);
     expect(result.errors).toBeUndefined();
     expect(result.data?.stakeholder).toMatchObject({
       kind: 'PATIENT',
-      name: 'blue-heron',
-      pseudonym: 'blue-heron',
+      name: 'Patient partner',
+      pseudonym: null,
       displayName: null,
       email: null,
       conditions: null,
-      redactedFields: ['displayName', 'birthYear', 'email', 'phone', 'conditions'],
+      redactedFields: ['pseudonym', 'displayName', 'birthYear', 'email', 'phone', 'conditions'],
     });
     const own = dataOf(await app.run(STAKEHOLDER, { id: gid(patient) }, viewerOf(Role.PATIENT, { patientId: patient.id })));
     expect(own.stakeholder).toMatchObject({ email: 'heron@example.org', conditions: ['asthma'], redactedFields: [] });
@@ -351,13 +354,20 @@ describe('stakeholders(filter: { conditions })', () => {
 
 describe('stakeholder(id) with a redacted patient id', () => {
   it("finds the patient for the organisation the id was made for only, under that same id", async () => {
-    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT);
+    const tag = `redacted-id-${Date.now()}`;
+    const patient = await makeStakeholder(app.db, StakeholderKind.PATIENT, { tags: [tag] });
     const [a, b] = [await makeStakeholder(app.db, StakeholderKind.COMPANY), await makeStakeholder(app.db, StakeholderKind.COMPANY)];
     const Q = `query ($id: ID!) { stakeholder(id: $id) { id name } }`;
     const as = (org: { id: string }) => viewerOf(Role.PARTNER, { orgId: org.id });
-    const given = dataOf<{ stakeholder: { id: string } }>(await app.run(Q, { id: gid(patient) }, as(a))).stakeholder.id;
+    // The id the API gives organisation A for the patient (its real id opens nothing for A).
+    const listed = dataOf<{ stakeholders: { nodes: { id: string }[] } }>(
+      await app.run(`query ($tag: String!) { stakeholders(first: 5, filter: { tags: [$tag] }) { nodes { id } } }`, { tag }, as(a)),
+    ).stakeholders.nodes;
+    expect(listed).toHaveLength(1);
+    const given = listed[0].id;
     expect(given).toMatch(/^rp_/);
-    expect(dataOf(await app.run(Q, { id: given }, as(a))).stakeholder).toEqual({ id: given, name: patient.name });
+    expect(dataOf(await app.run(Q, { id: gid(patient) }, as(a))).stakeholder).toBeNull();
+    expect(dataOf(await app.run(Q, { id: given }, as(a))).stakeholder).toEqual({ id: given, name: 'Patient partner' });
     expect(dataOf(await app.run(Q, { id: given }, as(b))).stakeholder).toBeNull();
     expect(dataOf(await app.run(Q, { id: given }, admin())).stakeholder).toBeNull();
   });

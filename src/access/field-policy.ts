@@ -1,14 +1,15 @@
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context';
 import type { Contract } from '../modules/contract/contract.entity';
 import type { Interaction } from '../modules/interaction/interaction.entity';
 import type { Stakeholder } from '../modules/stakeholder/stakeholder.entity';
-import { CLASSES, CONSENT_HOLDER_ROLES, FIELDS, Sensitivity, type SensitiveType } from './policy';
+import { CLASSES, CONSENT_HOLDER_ROLES, FIELDS, MASKED_FIELDS, Sensitivity, type SensitiveType } from './policy';
 import { Role } from './viewer';
 
 /**
- * Enforces the field classes of `policy.ts`. Resolvers never read a sensitive field straight
- * from an entity: they call `readSensitive`, and `decide` is the one place where a sensitive
- * read is allowed or refused.
+ * Enforces the field classes of `policy.ts`. `guardClassifiedFields` wraps every classified field
+ * of the built schema, whatever resolver a module gave it (a plain `@Field` included), and
+ * `decide` is the one place where a sensitive read is allowed or refused.
  */
 interface Records {
   Patient: Stakeholder;
@@ -26,7 +27,7 @@ export async function decide<T extends SensitiveType>(ctx: Context, type: T, sen
     const patientId = (record as Stakeholder).id;
     if (rule.patientThemself && viewer.role === Role.PATIENT && viewer.patientId === patientId) return true;
     if (rule.consentScope && viewer.orgId && CONSENT_HOLDER_ROLES.includes(viewer.role)) {
-      return (await ctx.loaders.viewerConsentScopes.load(patientId)).has(rule.consentScope);
+      return (await ctx.scope.consentScopes.load(patientId)).has(rule.consentScope);
     }
     return false;
   }
@@ -40,26 +41,43 @@ export async function decide<T extends SensitiveType>(ctx: Context, type: T, sen
   return false;
 }
 
-function classOf(type: SensitiveType, field: string): Sensitivity {
-  const sensitivity = (FIELDS[type] as Record<string, Sensitivity>)[field];
-  if (!sensitivity) throw new Error(`${type}.${field} is not classified in policy.ts`);
-  return sensitivity;
-}
-
-/** The value of a sensitive field if the viewer may read it, else null (no error: DESIGN §3). */
-export async function readSensitive<T extends SensitiveType, V>(
-  ctx: Context,
-  type: T,
-  field: string,
-  record: Records[T],
-  value: (record: Records[T]) => V,
-): Promise<V | null> {
-  return (await decide(ctx, type, classOf(type, field), record)) ? value(record) : null;
-}
-
 /** Names of the object's sensitive fields this viewer may not read. */
 export async function redactedFields<T extends SensitiveType>(ctx: Context, type: T, record: Records[T]): Promise<string[]> {
   const fields = Object.entries(FIELDS[type]) as [string, Sensitivity][];
   const allowed = await Promise.all(fields.map(([, sensitivity]) => decide(ctx, type, sensitivity, record)));
   return fields.filter((_, i) => !allowed[i]).map(([field]) => field);
+}
+
+type AnyResolver = GraphQLFieldResolver<unknown, Context>;
+
+/**
+ * Wraps, in the built schema, every classified field of `policy.ts` (null unless `decide` allows),
+ * every masked field (the neutral value unless allowed) and each sensitive type's
+ * `redactedFields`. A classified field or type missing from the schema, or a sensitive type
+ * without `redactedFields`, stops the build: the policy and the API cannot drift apart.
+ * Mutates and returns `schema`.
+ */
+export function guardClassifiedFields(schema: GraphQLSchema): GraphQLSchema {
+  const objectType = (name: string) => {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) throw new Error(`policy.ts classifies fields of ${name}, which is no object type of the schema`);
+    return type.getFields();
+  };
+  const guard = (typeName: SensitiveType, field: string, sensitivity: Sensitivity, hidden: unknown): void => {
+    const definition = objectType(typeName)[field];
+    if (!definition) throw new Error(`policy.ts classifies ${typeName}.${field}, which the schema does not have`);
+    const resolve: AnyResolver = definition.resolve ?? defaultFieldResolver;
+    definition.resolve = async (source, args, ctx: Context, info) =>
+      (await decide(ctx, typeName, sensitivity, source as never)) ? resolve(source, args, ctx, info) : hidden;
+  };
+  for (const [typeName, fields] of Object.entries(FIELDS) as [SensitiveType, Record<string, Sensitivity>][]) {
+    for (const [field, sensitivity] of Object.entries(fields)) guard(typeName, field, sensitivity, null);
+    const redacted = objectType(typeName).redactedFields;
+    if (!redacted) throw new Error(`${typeName} has classified fields but no redactedFields`);
+    redacted.resolve = (source, _args, ctx: Context) => redactedFields(ctx, typeName, source as never);
+  }
+  for (const [typeName, fields] of Object.entries(MASKED_FIELDS) as [SensitiveType, Record<string, { sensitivity: Sensitivity; masked: unknown }>][]) {
+    for (const [field, { sensitivity, masked }] of Object.entries(fields)) guard(typeName, field, sensitivity, masked);
+  }
+  return schema;
 }

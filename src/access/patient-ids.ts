@@ -40,12 +40,8 @@ export async function presentedStakeholderId(ctx: Context, stakeholder: Stakehol
   return identified ? toGlobalId('Stakeholder', stakeholder.id) : redactedPatientId(ctx.viewer, stakeholder.id);
 }
 
-/**
- * The database id behind a stakeholder id sent by this viewer: a global id, or a redacted
- * patient id sealed for this viewer's organisation. Null for anything else (an id sealed for
- * another organisation included), exactly like an unknown id.
- */
-export function stakeholderIdOf(ctx: Pick<Context, 'viewer'>, id: string | null | undefined): string | null {
+/** The database id a global id or a redacted id sealed for this viewer names, before the patient rule of `openStakeholderId`. */
+function decodeStakeholderId(ctx: Pick<Context, 'viewer'>, id: string | null | undefined): string | null {
   if (id == null) return null;
   if (id.startsWith(REDACTED_PREFIX)) {
     const opened = unseal('redacted-patient', id.slice(REDACTED_PREFIX.length), audienceOf(ctx.viewer));
@@ -55,3 +51,36 @@ export function stakeholderIdOf(ctx: Pick<Context, 'viewer'>, id: string | null 
 }
 
 export const isRedactedPatientId = (id: string): boolean => id.startsWith(REDACTED_PREFIX);
+
+/**
+ * The database id behind a stakeholder id sent by this viewer: a global id, or a redacted patient
+ * id sealed for this viewer's organisation. Null for anything else, exactly like an unknown id:
+ * an id sealed for another organisation, and a patient's real id when the viewer may not read
+ * the patient's identity (it would link the public id to the sealed one; only the viewer's own
+ * `rp_` id opens such a patient). An unknown id comes back as it is (its lookup finds nothing).
+ */
+export async function openStakeholderId(ctx: Pick<Context, 'viewer' | 'loaders' | 'scope'>, id: string | null | undefined): Promise<string | null> {
+  const dbId = decodeStakeholderId(ctx, id);
+  if (dbId === null || isRedactedPatientId(id as string) || ctx.scope.seesEverything) return dbId;
+  const stakeholder = await ctx.loaders.stakeholder.load(dbId);
+  if (stakeholder?.kind !== StakeholderKind.PATIENT) return dbId;
+  return (await decide(ctx as Context, 'Patient', Sensitivity.PATIENT_IDENTITY, stakeholder)) ? dbId : null;
+}
+
+/** `openStakeholderId` for several ids at once (one batched lookup). */
+export function openStakeholderIds(
+  ctx: Pick<Context, 'viewer' | 'loaders' | 'scope'>,
+  ids: readonly (string | null | undefined)[],
+): Promise<(string | null)[]> {
+  return Promise.all(ids.map((id) => openStakeholderId(ctx, id)));
+}
+
+/**
+ * A stakeholder id named in a reporting question (`metrics`). Reports name or count an individual
+ * patient for ADMIN only (`scope.reporting.showsPatients`; their SQL leaves patient subjects out
+ * for everyone else), so a patient's real id opens nothing there and needs no lookup; a redacted
+ * id opens as anywhere else.
+ */
+export function reportSubjectId(ctx: Pick<Context, 'viewer'>, id: string | null | undefined): string | null {
+  return decodeStakeholderId(ctx, id);
+}

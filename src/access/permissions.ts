@@ -3,8 +3,9 @@ import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield/typings/types';
 import { forbidden } from '../graphql/errors';
 import { RULE_TREES } from '../graphql/resolvers';
+import { ACTIONS } from './actions';
 import { FIELDS } from './policy';
-import { isPublic, readsRecords } from './rules';
+import { hasRole, isPublic, readsRecords } from './rules';
 
 /** Types that only wrap data guarded at the root field, plus the open health check. */
 const SHARED_RULES = {
@@ -25,6 +26,11 @@ export function policyRules(): Record<string, Record<string, unknown>> {
   );
 }
 
+/** The shield rule of every mutation, derived from its action's roles (actions.ts): who may call it at all. */
+export function mutationRules(): { Mutation: Record<string, unknown> } {
+  return { Mutation: Object.fromEntries(Object.values(ACTIONS).map((action) => [action.mutation, hasRole(...action.roles)])) };
+}
+
 const isRule = (value: unknown): boolean => typeof value === 'object' && value !== null && 'resolve' in value;
 
 /**
@@ -34,7 +40,7 @@ const isRule = (value: unknown): boolean => typeof value === 'object' && value !
  */
 export function ruleTree(): Record<string, Record<string, unknown> | unknown> {
   const tree: Record<string, Record<string, unknown> | unknown> = {};
-  for (const partial of [SHARED_RULES, ...RULE_TREES, policyRules()]) {
+  for (const partial of [SHARED_RULES, ...RULE_TREES, mutationRules(), policyRules()]) {
     for (const [type, rules] of Object.entries(partial)) {
       const existing = tree[type];
       if (existing === undefined) {

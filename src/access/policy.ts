@@ -2,11 +2,12 @@ import { ConsentScope } from '../modules/consent/consent.entity';
 import { Role } from './viewer';
 
 /**
- * Who sees what (DESIGN §3), as data. `field-policy.ts` enforces the field classes (a hidden
- * field resolves to null and is named in `redactedFields`), `record-visibility.ts` turns the
- * record rules into SQL so that hidden records never leave the database, and the shield rules
- * of the classified fields are derived from `FIELDS` (see `policyRules`). Tests check that every
- * field of a sensitive type is classified here, and hold the expected outcomes written by hand.
+ * Who sees which fields (DESIGN §3), as data. `field-policy.ts` wraps every field named here when
+ * the schema is built (a hidden field resolves to null and is named in `redactedFields`), so no
+ * module can expose one unguarded; the record rules are `record-rules.ts`; the shield rules of
+ * the classified fields are derived from `FIELDS` (see `policyRules`). Tests check that every
+ * field of a sensitive type is classified here, and plant a value in each to prove it never
+ * reaches a viewer without the class.
  */
 export enum Sensitivity {
   PATIENT_IDENTITY = 'PATIENT_IDENTITY',
@@ -58,7 +59,7 @@ export const CLASSES: Record<Sensitivity, SensitivityClass> = {
     partyRoles: [Role.ENGAGEMENT_MANAGER, Role.PATIENT],
   },
   INTERACTION_NOTES: {
-    description: "An interaction's notes.",
+    description: "An interaction's notes, and which staff member recorded it.",
     roles: [Role.ADMIN],
     recordingOrganisation: true,
   },
@@ -67,17 +68,28 @@ export const CLASSES: Record<Sensitivity, SensitivityClass> = {
 /** The sensitive fields of each type, by class. */
 export const FIELDS = {
   Patient: {
+    // The pseudonym is identity too: one public pseudonym would let two organisations join the
+    // patients each sees redacted (their ids differ per organisation, the pseudonym would not).
+    pseudonym: Sensitivity.PATIENT_IDENTITY,
     displayName: Sensitivity.PATIENT_IDENTITY,
     birthYear: Sensitivity.PATIENT_IDENTITY,
     email: Sensitivity.PATIENT_CONTACT,
     phone: Sensitivity.PATIENT_CONTACT,
     conditions: Sensitivity.PATIENT_HEALTH,
   },
-  Interaction: { notes: Sensitivity.INTERACTION_NOTES },
+  Interaction: { notes: Sensitivity.INTERACTION_NOTES, recordedByUser: Sensitivity.INTERACTION_NOTES },
   Contract: { value: Sensitivity.CONTRACT_TERMS },
 } as const satisfies Record<string, Record<string, Sensitivity>>;
 
 export type SensitiveType = keyof typeof FIELDS;
+
+/**
+ * Fields that cannot be null and so are not redacted but masked: a viewer without the class gets
+ * the neutral value instead (a patient's `name` is their pseudonym, identity).
+ */
+export const MASKED_FIELDS = {
+  Patient: { name: { sensitivity: Sensitivity.PATIENT_IDENTITY, masked: 'Patient partner' } },
+} as const satisfies Partial<Record<SensitiveType, Record<string, { sensitivity: Sensitivity; masked: unknown }>>>;
 
 /**
  * Every other field of a sensitive type, declared public on purpose. A field added to one of
@@ -85,13 +97,13 @@ export type SensitiveType = keyof typeof FIELDS;
  */
 export const PUBLIC_FIELDS: Record<SensitiveType, string[]> = {
   Patient: [
-    'id', 'kind', 'name', 'pseudonym', 'country', 'description', 'website', 'tags', 'languages', 'expertise',
+    'id', 'kind', 'name', 'country', 'description', 'website', 'tags', 'languages', 'expertise',
     'createdAt', 'updatedAt', 'archivedAt', 'version', 'redactedFields',
     // Relations: each lists only what the viewer may see (records below).
     'affiliations', 'partnerships', 'memberships', 'commitments', 'contracts', 'interactions', 'neighbours', 'consents',
   ],
   Interaction: [
-    'id', 'kind', 'occurredAt', 'durationMinutes', 'summary', 'recordedByUser', 'createdAt', 'updatedAt', 'version',
+    'id', 'kind', 'occurredAt', 'durationMinutes', 'summary', 'createdAt', 'updatedAt', 'version',
     'redactedFields', 'participants', 'partnership', 'recordedByOrg', 'followUps',
   ],
   Contract: [
@@ -100,20 +112,3 @@ export const PUBLIC_FIELDS: Record<SensitiveType, string[]> = {
     'partnership',
   ],
 };
-
-/**
- * Records that do not exist for some viewers (null by id, absent from lists, counts and
- * traversals). ADMIN sees every record.
- */
-export const RECORDS = {
-  Contract: 'Only its parties: the staff of a party organisation, and a patient party.',
-  Partnership: "A MEMBERS partnership: only its current members' staff and patient members.",
-  PartnershipMember: 'With its partnership.',
-  Commitment: 'With its partnership (if any); always for the committer and the beneficiary.',
-  Interaction: 'With its partnership (if any); always for the participants and the recording organisation.',
-  Affiliation: 'Of a patient to a patient organisation: PATIENT_HEALTH (the patient, consent with HEALTH scope).',
-  Consent: 'Only the patient themself.',
-} as const;
-
-/** A patient whose identity the viewer may not read is shown under an id of that viewer's own (see patient-ids.ts). */
-export const REDACTED_PATIENT_ID = 'An organisation-specific id: the same patient has another id for every other organisation.';

@@ -29,8 +29,10 @@ export function hasRole(...roles: Role[]): IRule {
 
 /** Readers of the graph's records: everyone but ANALYST, whose reporting tools see aggregates only. */
 export const readsRecords = hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PARTNER, Role.PATIENT);
-/** Who records engagement work. */
-export const recordsEngagement = hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER);
+/** Reporting: the secretariat, reporting tools, and engagement managers for their own organisation. */
+export const readsMetrics = hasRole(Role.ADMIN, Role.ANALYST, Role.ENGAGEMENT_MANAGER);
+/** Consents are the patient's own business: the patient themself (checked per record) and the secretariat. */
+export const managesConsents = hasRole(Role.ADMIN, Role.PATIENT);
 
 /** Open to anyone, token or not: only for health and for types that carry no data of their own. */
 export const isPublic = allow;

@@ -4,6 +4,7 @@ import { fromGlobalId } from '../graphql/global-id';
 import { ConsentPurpose } from '../modules/consent/consent.entity';
 import { requireEsm } from '../shared/esm';
 import { UNPAIRED_SURROGATE } from '../shared/text';
+import { claimShapeError } from './claims';
 import { DEFAULT_PURPOSE, Role, type Viewer } from './viewer';
 
 const jose = requireEsm<typeof Jose>('jose');
@@ -24,16 +25,20 @@ function stakeholderId(value: unknown, claim: string): string | null {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** `value` is one of the enum's own values ('constructor' or '__proto__' are not roles). */
+const isMember = (enumObject: object, value: unknown): boolean => typeof value === 'string' && Object.hasOwn(enumObject, value);
+
 export function viewerFromClaims(claims: Jose.JWTPayload): Viewer {
   const role = claims.role;
-  if (typeof role !== 'string' || !(role in Role)) throw new InvalidTokenError('claim role is missing or unknown');
+  if (!isMember(Role, role)) throw new InvalidTokenError('claim role is missing or unknown');
+  if (typeof claims.exp !== 'number') throw new InvalidTokenError('claim exp is missing: tokens must expire');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidTokenError('claim sub is missing');
   // The subject is stored (idempotency keys) and used as a rate-limit key: printable and bounded.
   if (claims.sub.length > 255 || CONTROL.test(claims.sub) || UNPAIRED_SURROGATE.test(claims.sub)) {
     throw new InvalidTokenError('claim sub must be at most 255 printable characters');
   }
   const purpose = claims.purpose ?? DEFAULT_PURPOSE[role as Role];
-  if (typeof purpose !== 'string' || !(purpose in ConsentPurpose)) throw new InvalidTokenError('claim purpose is unknown');
+  if (!isMember(ConsentPurpose, purpose)) throw new InvalidTokenError('claim purpose is unknown');
   const viewer: Viewer = {
     userId: claims.sub,
     role: role as Role,
@@ -41,10 +46,8 @@ export function viewerFromClaims(claims: Jose.JWTPayload): Viewer {
     patientId: stakeholderId(claims.patient, 'patient'),
     purpose: purpose as ConsentPurpose,
   };
-  if (viewer.role === Role.PATIENT && !viewer.patientId) throw new InvalidTokenError('a PATIENT token needs a patient claim');
-  if ((viewer.role === Role.ENGAGEMENT_MANAGER || viewer.role === Role.PARTNER) && !viewer.orgId) {
-    throw new InvalidTokenError(`a ${viewer.role} token needs an org claim`);
-  }
+  const misfit = claimShapeError(viewer);
+  if (misfit) throw new InvalidTokenError(misfit);
   return viewer;
 }
 
@@ -71,10 +74,8 @@ export function createTokenVerifier(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
         ? await jose.jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
         : await jose.jwtVerify(token, secret as Uint8Array, { ...options, algorithms: ['HS256'] });
       const viewer = viewerFromClaims(payload);
-      if (typeof payload.exp === 'number') {
-        if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
-        verified.set(token, { viewer, until: Math.min(payload.exp * 1000, Date.now() + VERIFIED_FOR_MS) });
-      }
+      if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { viewer, until: Math.min((payload.exp as number) * 1000, Date.now() + VERIFIED_FOR_MS) });
       return viewer;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

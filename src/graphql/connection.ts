@@ -139,7 +139,8 @@ export async function paginate<T extends ObjectLiteral>(
     .getMany();
   const hasNextPage = rows.length > args.first;
   const nodes = hasNextPage ? rows.slice(0, args.first) : rows;
-  const cursors = nodes.map((row) => encodeCursor(sortValue(row), row.id as string, `${qb.alias}:${sort.expression}`));
+  const values = await Promise.all(nodes.map(sortValue));
+  const cursors = nodes.map((row, i) => encodeCursor(values[i], row.id as string, `${qb.alias}:${sort.expression}`));
   return {
     nodes,
     cursors,

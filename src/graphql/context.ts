@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { recordVisibility, type RecordVisibility } from '../access/record-visibility';
+import { checkClaims } from '../access/claims';
+import { Scope } from '../access/scope';
 import type { TokenVerifier } from '../access/token';
 import type { Viewer } from '../access/viewer';
 import { appError, ErrorCode } from './errors';
@@ -21,22 +22,23 @@ export interface Context {
   report: RequestReport;
   /** null: no token was sent (only public fields resolve). */
   viewer: Viewer | null;
-  db: DataSource;
-  /** SQL predicates that keep records the viewer may not see in the database. */
-  visibility: RecordVisibility;
+  /** The one data path: every read carries the record rules, writes run in its transactions. */
+  scope: Scope;
   loaders: Loaders;
 }
 
-/** The context of one request as `viewer` (also used by tests and tools that run operations in process). */
+/**
+ * The context of one request as `viewer`, whose claims were already checked (buildContext does
+ * that for a bearer token; tests and tools that run operations in process build viewers by hand).
+ */
 export function contextFor(db: DataSource, viewer: Viewer | null, requestId: string = randomUUID()): Context {
-  const visibility = recordVisibility(viewer);
+  const scope = new Scope(db, viewer);
   return {
     requestId,
     report: viewer ? { role: viewer.role, ...(viewer.orgId ? { org: viewer.orgId } : {}) } : {},
     viewer,
-    db,
-    visibility,
-    loaders: createLoaders(db, { viewer, visibility }),
+    scope,
+    loaders: createLoaders(scope),
   };
 }
 
@@ -45,7 +47,11 @@ export interface ContextDeps {
   verifyToken: TokenVerifier;
 }
 
-/** Builds the per-request context: verifies the bearer token and creates fresh loaders. */
+/**
+ * Builds the per-request context: verifies the bearer token, checks its claims against the role
+ * and the database (before any resolver runs: a bad claim is a 401, never honoured), and
+ * creates fresh loaders.
+ */
 export async function buildContext(deps: ContextDeps, authorization: string | undefined, requestId?: string): Promise<Context> {
   let viewer: Viewer | null = null;
   if (authorization) {
@@ -56,6 +62,8 @@ export async function buildContext(deps: ContextDeps, authorization: string | un
     } catch (error) {
       throw unauthorized(`Invalid token: ${(error as Error).message}.`);
     }
+    const refused = await checkClaims(deps.db, viewer);
+    if (refused) throw unauthorized(`Invalid token: ${refused}.`);
   }
   return contextFor(deps.db, viewer, requestId);
 }

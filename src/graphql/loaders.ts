@@ -1,6 +1,4 @@
-import type { DataSource } from 'typeorm';
-import type { RecordVisibility } from '../access/record-visibility';
-import type { Viewer } from '../access/viewer';
+import type { Scope } from '../access/scope';
 import { createAffiliationLoaders } from '../modules/affiliation/affiliation.loaders';
 import { createCommitmentLoaders } from '../modules/commitment/commitment.loaders';
 import { createConsentLoaders } from '../modules/consent/consent.loaders';
@@ -10,23 +8,17 @@ import { createInteractionLoaders } from '../modules/interaction/interaction.loa
 import { createPartnershipLoaders } from '../modules/partnership/partnership.loaders';
 import { createStakeholderLoaders } from '../modules/stakeholder/stakeholder.loaders';
 
-/** What a request's loaders need to fetch only what the viewer may see. */
-export interface LoaderScope {
-  viewer: Viewer | null;
-  visibility: RecordVisibility;
-}
-
-/** Every DataLoader of a request; built fresh per request so nothing is cached across viewers. */
-export function createLoaders(db: DataSource, scope: LoaderScope) {
+/** Every DataLoader of a request, reading through the request's scope; built fresh per request so nothing is cached across viewers. */
+export function createLoaders(scope: Scope) {
   return {
-    ...createStakeholderLoaders(db, scope),
-    ...createAffiliationLoaders(db, scope),
-    ...createPartnershipLoaders(db, scope),
-    ...createCommitmentLoaders(db, scope),
-    ...createContractLoaders(db, scope),
-    ...createInteractionLoaders(db, scope),
-    ...createConsentLoaders(db, scope),
-    ...createGraphLoaders(db, scope),
+    ...createStakeholderLoaders(scope),
+    ...createAffiliationLoaders(scope),
+    ...createPartnershipLoaders(scope),
+    ...createCommitmentLoaders(scope),
+    ...createContractLoaders(scope),
+    ...createInteractionLoaders(scope),
+    ...createConsentLoaders(scope),
+    ...createGraphLoaders(scope),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { STAKEHOLDER_CLASSES } from '../modules/stakeholder/stakeholder.entity';
-import { PatientResolver, StakeholderResolver } from '../modules/stakeholder/stakeholder.resolver';
+import { StakeholderResolver } from '../modules/stakeholder/stakeholder.resolver';
 import { stakeholderRules } from '../modules/stakeholder/stakeholder.rules';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import { viewerRules } from '../modules/viewer/viewer.rules';
@@ -49,7 +49,6 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   HealthResolver,
   ViewerResolver,
   StakeholderResolver,
-  PatientResolver,
   PartnershipResolver,
   PartnershipMemberResolver,
   StakeholderPartnershipsResolver,

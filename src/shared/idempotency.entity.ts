@@ -4,9 +4,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 @Entity('idempotency_key')
 @Index('idempotency_key_created_idx', ['createdAt'])
 export class IdempotencyKey {
-  /** Keys are scoped to the user who sent them. */
+  /** Keys are scoped to the user who sent them and whom they acted for. */
   @PrimaryColumn({ name: 'user_id', type: 'text' })
   userId: string;
+
+  /** `org:<id>`, `patient:<id>`, or '' for a viewer acting for no one (ADMIN without an organisation). */
+  @PrimaryColumn({ name: 'acting_for', type: 'text', default: '' })
+  actingFor: string;
 
   @PrimaryColumn({ type: 'text' })
   key: string;

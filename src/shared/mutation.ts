@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityClass } from '../access/scope';
+import type { Viewer } from '../access/viewer';
 import type { Context } from '../graphql/context';
-import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 
 export enum UserErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -40,16 +41,6 @@ export const notFound = (what: string, field: string): UserError => userError(Us
 export const staleVersion = (version: number): UserError =>
   userError(UserErrorCode.CONFLICT, `The record changed since version ${version}; read it again and retry.`, 'input.version');
 
-/** The row a global ID names; null when there is none, and for an id that does not decode or is of another type. */
-export async function findByGlobalId<E extends ObjectLiteral>(
-  manager: EntityManager,
-  entity: EntityTarget<E>,
-  type: GlobalIdType,
-  globalId: string,
-): Promise<E | null> {
-  const decoded = fromGlobalId(globalId, type);
-  return decoded ? manager.getRepository(entity).findOneBy({ id: decoded.id } as never) : null;
-}
 
 /** `{ <fieldName>: T, userErrors }`: the payload every mutation returns. */
 export function Payload<T extends object>(nodeType: ClassType<T>, fieldName: string, name: string) {
@@ -90,49 +81,57 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export interface MutationSpec<T> {
+export interface MutationSpec<T extends ObjectLiteral> {
   operation: string;
   input: { idempotencyKey?: string | null } & object;
   /** Does the work inside the transaction; user errors roll everything back. */
   run: (tx: EntityManager) => Promise<Outcome<T>>;
-  /** Rebuilds the first result of an idempotent create from the ids it stored. */
-  replay?: (tx: EntityManager, ids: Record<string, string>) => Promise<T | null>;
+  /** How the first result of an idempotent create is read again: the record of `entity` stored under `id`. */
+  replay?: { entity: EntityClass<T>; id: string };
 }
 
+/** Whom an idempotency key belongs to besides its user: the organisation (or patient) acted for. */
+const actingFor = (viewer: Viewer): string => (viewer.orgId ? `org:${viewer.orgId}` : viewer.patientId ? `patient:${viewer.patientId}` : '');
+
 /**
- * Runs a mutation as one transaction, all or nothing. With an idempotency key (create mutations),
- * a replay of the same input returns the first result, and the same key with another input is refused.
+ * Runs a mutation as one transaction of the request's scope, all or nothing. With an idempotency
+ * key (create mutations), a replay of the same input by the same user acting for the same
+ * organisation returns the first result, read again through the record rules (a record the
+ * caller can no longer see is NOT_FOUND, as any hidden record); the same key with another input
+ * is refused.
  */
-export async function runMutation<T>(ctx: Context, spec: MutationSpec<T>): Promise<PayloadShape<T>> {
+export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: MutationSpec<T>): Promise<PayloadShape<T>> {
   const key = spec.input.idempotencyKey ?? null;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await ctx.scope.transaction(async (tx) => {
       if (key !== null && ctx.viewer) {
+        const owner = [ctx.viewer.userId, actingFor(ctx.viewer), key];
         const { idempotencyKey: _omit, ...rest } = spec.input;
         const hash = createHash('sha256').update(canonical(rest)).digest('hex');
         const inserted: unknown[] = await tx.query(
-          `INSERT INTO idempotency_key (user_id, key, operation, request_hash, result)
-           VALUES ($1, $2, $3, $4, '{}') ON CONFLICT DO NOTHING RETURNING key`,
-          [ctx.viewer.userId, key, spec.operation, hash],
+          `INSERT INTO idempotency_key (user_id, acting_for, key, operation, request_hash, result)
+           VALUES ($1, $2, $3, $4, $5, '{}') ON CONFLICT DO NOTHING RETURNING key`,
+          [...owner, spec.operation, hash],
         );
         if (inserted.length === 0) {
           const [first] = (await tx.query(
-            `SELECT operation, request_hash, result FROM idempotency_key WHERE user_id = $1 AND key = $2`,
-            [ctx.viewer.userId, key],
+            `SELECT operation, request_hash, result FROM idempotency_key WHERE user_id = $1 AND acting_for = $2 AND key = $3`,
+            owner,
           )) as { operation: string; request_hash: string; result: Record<string, string> }[];
           if (first.operation !== spec.operation || first.request_hash !== hash) {
             throw new Rollback([
               userError(UserErrorCode.CONFLICT, 'This idempotency key was already used for a different request.', 'input.idempotencyKey'),
             ]);
           }
-          const record = spec.replay ? await spec.replay(tx, first.result) : null;
+          const id = spec.replay ? first.result[spec.replay.id] : undefined;
+          const record = spec.replay && id ? await ctx.scope.visibleById(spec.replay.entity, id, tx) : null;
+          if (spec.replay && !record) throw new Rollback([notFound('record', 'input.idempotencyKey')]);
           return { record, userErrors: [] };
         }
         const outcome = await spec.run(tx);
         if ('errors' in outcome) throw new Rollback(outcome.errors);
-        await tx.query(`UPDATE idempotency_key SET result = $3 WHERE user_id = $1 AND key = $2`, [
-          ctx.viewer.userId,
-          key,
+        await tx.query(`UPDATE idempotency_key SET result = $4 WHERE user_id = $1 AND acting_for = $2 AND key = $3`, [
+          ...owner,
           JSON.stringify(outcome.ids),
         ]);
         return { record: outcome.record, userErrors: [] };

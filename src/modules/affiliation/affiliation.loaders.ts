@@ -1,11 +1,10 @@
-import type { LoaderScope } from '../../graphql/loaders';
-import type { DataSource } from 'typeorm';
+import type { Scope } from '../../access/scope';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Affiliation } from './affiliation.entity';
 
 /** Loaders fetch only affiliations the viewer may see (a patient's to a patient organisation reveals their health). */
-export function createAffiliationLoaders(db: DataSource, { visibility: v }: LoaderScope) {
-  const visible = () => db.getRepository(Affiliation).createQueryBuilder('a').where(v.affiliation('a'), v.params);
+export function createAffiliationLoaders(scope: Scope) {
+  const visible = () => scope.query(Affiliation, 'a');
   return {
     affiliation: byIdLoader((ids) => visible().andWhere('a.id = ANY(:ids)', { ids }).getMany()),
     /**

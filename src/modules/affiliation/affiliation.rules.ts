@@ -1,5 +1,5 @@
 import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
-import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
+import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const affiliationRules = {
   ...onEveryStakeholderType({ affiliations: readsRecords }),
@@ -7,12 +7,8 @@ export const affiliationRules = {
     affiliation: readsRecords,
     affiliations: readsRecords,
   },
-  Mutation: {
-    addAffiliation: recordsEngagement,
-    endAffiliation: recordsEngagement,
-  },
-  Affiliation: isAuthenticated,
-  AffiliationConnection: isAuthenticated,
-  AffiliationEdge: isAuthenticated,
+  Affiliation: readsRecords,
+  AffiliationConnection: readsRecords,
+  AffiliationEdge: readsRecords,
   AffiliationPayload: isAuthenticated,
 };

@@ -1,15 +1,10 @@
-import { In, type EntityManager } from 'typeorm';
-import { actingViewer, assertActsForOneOf } from '../../access/acting';
-import { decide } from '../../access/field-policy';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { findVisible } from '../../access/record-visibility';
-import { Sensitivity } from '../../access/policy';
+import { authorize } from '../../access/actions';
+import { openStakeholderId } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { forbidden } from '../../graphql/errors';
 import { loadByGlobalId } from '../../shared/loader';
 import { notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
-import { Stakeholder, StakeholderKind } from '../stakeholder/stakeholder.entity';
+import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import { resolveStakeholderRefs } from '../stakeholder/stakeholder.service';
 import { Affiliation, type AffiliationKind } from './affiliation.entity';
 import {
@@ -44,21 +39,7 @@ export interface StakeholderAffiliationArgs {
   current?: boolean | null;
 }
 
-const findVisibleOf = (ctx: Context, globalId: string): Promise<Affiliation | null> => findVisible(ctx, Affiliation, 'Affiliation', ctx.visibility.affiliation, globalId);
-
-/**
- * A patient's affiliation to a patient organisation is health data (PATIENT_HEALTH): recording one
- * needs the right to read it, or the answer (a CONFLICT for an existing hidden one, a record one
- * cannot see afterwards) would tell what the viewer may not know.
- */
-async function assertMayRecordHealthEdge(ctx: Context, tx: EntityManager, from: string, to: string): Promise<void> {
-  const ends = await tx.getRepository(Stakeholder).findBy({ id: In([from, to]) });
-  const patient = ends.find((s) => s.kind === StakeholderKind.PATIENT);
-  const organisation = ends.find((s) => s.kind === StakeholderKind.PATIENT_ORGANISATION);
-  if (patient && organisation && !(await decide(ctx, 'Patient', Sensitivity.PATIENT_HEALTH, patient))) {
-    throw forbidden("Recording a patient's affiliation to a patient organisation needs the patient's HEALTH consent for your organisation.");
-  }
-}
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Affiliation | null> => ctx.scope.findVisible(Affiliation, 'Affiliation', globalId);
 
 export const affiliationService = {
   async find(ctx: Context, globalId: string): Promise<Affiliation | null> {
@@ -66,7 +47,7 @@ export const affiliationService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: AffiliationFilter | null, order?: AffiliationOrder | null): Promise<Page<Affiliation>> {
-    const qb = ctx.db.getRepository(Affiliation).createQueryBuilder('a').where(ctx.visibility.affiliation('a'), ctx.visibility.params);
+    const qb = ctx.scope.query(Affiliation, 'a');
     if (filter?.kinds?.length) qb.andWhere('a.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not open (malformed, or sealed for another organisation) matches nothing, exactly like an unknown one.
     for (const [key, condition] of [
@@ -76,7 +57,7 @@ export const affiliationService = {
     ] as const) {
       const value = filter?.[key];
       if (value == null) continue;
-      const id = stakeholderIdOf(ctx, value);
+      const id = await openStakeholderId(ctx, value);
       qb.andWhere(id ? condition : 'FALSE', { [key]: id });
     }
     if (filter?.current != null) {
@@ -103,16 +84,15 @@ export const affiliationService = {
   },
 
   async add(ctx: Context, input: AddAffiliationInput): Promise<PayloadShape<Affiliation>> {
-    const viewer = actingViewer(ctx);
-    const from = stakeholderIdOf(ctx, input.fromId);
-    const to = stakeholderIdOf(ctx, input.toId);
+    const from = await openStakeholderId(ctx, input.fromId);
+    const to = await openStakeholderId(ctx, input.toId);
     const badIds = [...(from ? [] : [notFound('stakeholder', 'input.fromId')]), ...(to ? [] : [notFound('stakeholder', 'input.toId')])];
     if (!from || !to) return { record: null, userErrors: badIds };
-    assertActsForOneOf(viewer, [from, to], 'either stakeholder');
+    await authorize(ctx.scope, 'affiliation:add', { fromId: from, toId: to });
     return runMutation<Affiliation>(ctx, {
       operation: 'addAffiliation',
       input,
-      replay: (tx, ids) => tx.getRepository(Affiliation).findOneBy({ id: ids.affiliation }),
+      replay: { entity: Affiliation, id: 'affiliation' },
       run: async (tx) => {
         if (from === to) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'A stakeholder cannot be affiliated to itself.', 'input.toId')] };
@@ -122,7 +102,6 @@ export const affiliationService = {
           { globalId: input.toId, field: 'input.toId' },
         ]);
         if ('errors' in ends) return ends;
-        await assertMayRecordHealthEdge(ctx, tx, from, to);
         const since = input.since ?? null;
         const until = input.until ?? null;
         if (since && until && until < since) {
@@ -156,10 +135,9 @@ export const affiliationService = {
   },
 
   async end(ctx: Context, input: EndAffiliationInput): Promise<PayloadShape<Affiliation>> {
-    const viewer = actingViewer(ctx);
     const current = await findVisibleOf(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
-    assertActsForOneOf(viewer, [current.fromId, current.toId], 'either stakeholder');
+    await authorize(ctx.scope, 'affiliation:end', current);
     return runMutation(ctx, {
       operation: 'endAffiliation',
       input,

@@ -1,16 +1,13 @@
-import type { LoaderScope } from '../../graphql/loaders';
-import type { DataSource } from 'typeorm';
+import type { Scope } from '../../access/scope';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Commitment } from './commitment.entity';
 
 /** Loaders fetch only commitments the viewer may see: a hidden one is missing from every list and lookup. */
-export function createCommitmentLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+export function createCommitmentLoaders(scope: Scope) {
   // Soonest due first, undated last.
   const commitments = () =>
-    db
-      .getRepository(Commitment)
-      .createQueryBuilder('c')
-      .where(v.commitment('c'), v.params)
+    scope
+      .query(Commitment, 'c')
       .orderBy('c.due_date', 'ASC', 'NULLS LAST')
       .addOrderBy('c.created_at')
       .addOrderBy('c.id');

@@ -1,5 +1,5 @@
 import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
-import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
+import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const commitmentRules = {
   ...onEveryStakeholderType({ commitments: readsRecords }),
@@ -7,12 +7,8 @@ export const commitmentRules = {
     commitment: readsRecords,
     commitments: readsRecords,
   },
-  Mutation: {
-    makeCommitment: recordsEngagement,
-    changeCommitmentStatus: recordsEngagement,
-  },
-  Commitment: isAuthenticated,
-  CommitmentConnection: isAuthenticated,
-  CommitmentEdge: isAuthenticated,
+  Commitment: readsRecords,
+  CommitmentConnection: readsRecords,
+  CommitmentEdge: readsRecords,
   CommitmentPayload: isAuthenticated,
 };

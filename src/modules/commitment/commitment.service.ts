@@ -1,7 +1,5 @@
-import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { findVisible } from '../../access/record-visibility';
-import type { Viewer } from '../../access/viewer';
+import { authorize } from '../../access/actions';
+import { openStakeholderId } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
@@ -44,21 +42,7 @@ function sortKey(field: CommitmentOrderField, direction: SortDirection): SortKey
   }
 }
 
-/**
- * ADMIN, or an engagement manager of the committer or of a current member of the partnership.
- * Reads the database, not the loaders, so no loader caches rows the mutation is about to change.
- */
-async function assertActsForCommitment(ctx: Context, viewer: Viewer, committerId: string | undefined, partnershipId: string | null | undefined) {
-  const needMembers = !isAdmin(viewer) && viewer.orgId !== committerId && partnershipId;
-  const members = needMembers ? await currentMembers(ctx.db.manager, partnershipId) : [];
-  assertActsForOneOf(
-    viewer,
-    [committerId, ...members.map((m) => m.stakeholderId)],
-    'the committing organisation or of a member of its partnership',
-  );
-}
-
-const findVisibleOf = (ctx: Context, globalId: string): Promise<Commitment | null> => findVisible(ctx, Commitment, 'Commitment', ctx.visibility.commitment, globalId);
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Commitment | null> => ctx.scope.findVisible(Commitment, 'Commitment', globalId);
 
 export const commitmentService = {
   async find(ctx: Context, globalId: string): Promise<Commitment | null> {
@@ -67,14 +51,14 @@ export const commitmentService = {
 
   async list(ctx: Context, page: PageArgs, filter?: CommitmentFilter | null, order?: CommitmentOrder | null): Promise<Page<Commitment>> {
     // Only the commitments the viewer may see: filters, order and count see no other.
-    const qb = ctx.db.getRepository(Commitment).createQueryBuilder('c').where(ctx.visibility.commitment('c'), ctx.visibility.params);
+    const qb = ctx.scope.query(Commitment, 'c');
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     // An id that does not decode names a record that does not exist: it matches nothing (NULL never equals).
     if (filter?.committerId != null) {
-      qb.andWhere('c.committer_id = :committerId', { committerId: stakeholderIdOf(ctx, filter.committerId) });
+      qb.andWhere('c.committer_id = :committerId', { committerId: await openStakeholderId(ctx, filter.committerId) });
     }
     if (filter?.beneficiaryId != null) {
-      qb.andWhere('c.beneficiary_id = :beneficiaryId', { beneficiaryId: stakeholderIdOf(ctx, filter.beneficiaryId) });
+      qb.andWhere('c.beneficiary_id = :beneficiaryId', { beneficiaryId: await openStakeholderId(ctx, filter.beneficiaryId) });
     }
     if (filter?.partnershipId != null) {
       qb.andWhere('c.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
@@ -117,13 +101,12 @@ export const commitmentService = {
   },
 
   async make(ctx: Context, input: MakeCommitmentInput): Promise<PayloadShape<Commitment>> {
-    const viewer = actingViewer(ctx);
     const partnershipId = input.partnershipId != null ? (fromGlobalId(input.partnershipId, 'Partnership')?.id ?? null) : null;
-    await assertActsForCommitment(ctx, viewer, stakeholderIdOf(ctx, input.committerId) ?? undefined, partnershipId);
+    await authorize(ctx.scope, 'commitment:make', { committerId: await openStakeholderId(ctx, input.committerId), partnershipId });
     return runMutation(ctx, {
       operation: 'makeCommitment',
       input,
-      replay: (tx, ids) => tx.getRepository(Commitment).findOneBy({ id: ids.commitment }),
+      replay: { entity: Commitment, id: 'commitment' },
       run: async (tx) => {
         const refs = await resolveStakeholderRefs(ctx, tx, [
           { globalId: input.committerId, field: 'input.committerId' },
@@ -163,10 +146,9 @@ export const commitmentService = {
   },
 
   async changeStatus(ctx: Context, input: ChangeCommitmentStatusInput): Promise<PayloadShape<Commitment>> {
-    const viewer = actingViewer(ctx);
     const current = await findVisibleOf(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('commitment', 'input.id')] };
-    await assertActsForCommitment(ctx, viewer, current.committerId, current.partnershipId);
+    await authorize(ctx.scope, 'commitment:changeStatus', current);
     return runMutation(ctx, {
       operation: 'changeCommitmentStatus',
       input,

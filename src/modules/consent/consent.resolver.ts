@@ -5,7 +5,8 @@ import { Payload } from '../../shared/mutation';
 import { Patient, Stakeholder } from '../stakeholder/stakeholder.entity';
 import { Consent } from './consent.entity';
 import { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './consent.inputs';
-import { consentService, isActive } from './consent.service';
+import { isActiveConsent } from '../../access/record-rules';
+import { consentService } from './consent.service';
 
 @ObjectType()
 export class ConsentConnection extends Connection(Consent, 'Consent') {}
@@ -35,7 +36,7 @@ export class ConsentResolver {
 
   @FieldResolver(() => Boolean, { description: 'Neither withdrawn nor expired, now.' })
   active(@Root() consent: Consent): boolean {
-    return isActive(consent);
+    return isActiveConsent(consent);
   }
 
   @Mutation(() => ConsentPayload, { description: 'The patient themself or ADMIN.' })

@@ -1,19 +1,11 @@
-import { hasRole, isAuthenticated } from '../../access/rules';
-import { Role } from '../../access/viewer';
-
-/** Consents are the patient's own business: the patient themself (checked per record) and the secretariat. */
-const patientOrAdmin = hasRole(Role.ADMIN, Role.PATIENT);
+import { isAuthenticated, managesConsents, readsRecords } from '../../access/rules';
 
 export const consentRules = {
   Query: {
-    consents: patientOrAdmin,
+    consents: managesConsents,
   },
-  Mutation: {
-    grantConsent: patientOrAdmin,
-    withdrawConsent: patientOrAdmin,
-  },
-  Consent: isAuthenticated,
-  ConsentConnection: isAuthenticated,
-  ConsentEdge: isAuthenticated,
+  Consent: readsRecords,
+  ConsentConnection: readsRecords,
+  ConsentEdge: readsRecords,
   ConsentPayload: isAuthenticated,
 };

@@ -1,8 +1,8 @@
-import { actingViewer, assertIsPatientOrAdmin } from '../../access/acting';
-import { stakeholderIdOf } from '../../access/patient-ids';
+import { authorize } from '../../access/actions';
+import { openStakeholderId } from '../../access/patient-ids';
+import { activeConsentSql } from '../../access/record-rules';
 import { paginate, SortDirection, type Page, type PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { fromGlobalId } from '../../graphql/global-id';
 import { notFound, runMutation, staleVersion, updateVersioned, userError, UserErrorCode, type PayloadShape } from '../../shared/mutation';
 import { violatedConstraint } from '../../shared/pg-errors';
 import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
@@ -12,10 +12,6 @@ import type { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './c
 
 const NEWEST_FIRST = { expression: 'c.created_at', cast: 'timestamptz' as const };
 
-/** Neither withdrawn nor expired at `now`. */
-export function isActive(consent: Consent, now = new Date()): boolean {
-  return consent.withdrawnAt === null && (consent.expiresAt === null || consent.expiresAt > now);
-}
 
 /** A consent is about a patient: a stakeholder of another kind is no patient at all. */
 const patientRef = (globalId: string): StakeholderRef => ({
@@ -38,18 +34,18 @@ const granteeRef = (globalId: string): StakeholderRef => ({
 export const consentService = {
   async list(ctx: Context, page: PageArgs, filter?: ConsentFilter | null): Promise<Page<Consent>> {
     // Anyone but ADMIN sees their own consents only, whatever the filter asks.
-    const qb = ctx.db.getRepository(Consent).createQueryBuilder('c').where(ctx.visibility.consent('c'), ctx.visibility.params);
+    const qb = ctx.scope.query(Consent, 'c');
     for (const [key, column] of [
       ['patientId', 'c.patient_id'],
       ['granteeId', 'c.grantee_id'],
     ] as const) {
       const value = filter?.[key];
       if (value == null) continue;
-      const id = stakeholderIdOf(ctx, value);
+      const id = await openStakeholderId(ctx, value);
       qb.andWhere(id ? `${column} = :${key}` : 'FALSE', { [key]: id });
     }
     if (filter?.active != null) {
-      const active = 'c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())';
+      const active = activeConsentSql('c');
       qb.andWhere(filter.active ? `(${active})` : `NOT (${active})`);
     }
     return paginate(qb, page, NEWEST_FIRST, SortDirection.DESC, (c) => c.createdAt);
@@ -61,16 +57,15 @@ export const consentService = {
   },
 
   async grant(ctx: Context, input: GrantConsentInput): Promise<PayloadShape<Consent>> {
-    const viewer = actingViewer(ctx);
-    const patientId = stakeholderIdOf(ctx, input.patientId);
+    const patientId = await openStakeholderId(ctx, input.patientId);
     if (!patientId) return { record: null, userErrors: [notFound('patient', 'input.patientId')] };
-    assertIsPatientOrAdmin(viewer, patientId);
-    const granteeId = stakeholderIdOf(ctx, input.granteeId);
+    await authorize(ctx.scope, 'consent:grant', { patientId });
+    const granteeId = await openStakeholderId(ctx, input.granteeId);
     if (input.granteeId != null && !granteeId) return { record: null, userErrors: [notFound('organisation', 'input.granteeId')] };
     return runMutation<Consent>(ctx, {
       operation: 'grantConsent',
       input,
-      replay: (tx, ids) => tx.getRepository(Consent).findOneBy({ id: ids.consent }),
+      replay: { entity: Consent, id: 'consent' },
       run: async (tx) => {
         const refs = await resolveStakeholderRefs(ctx, tx, [patientRef(input.patientId), ...(input.granteeId != null ? [granteeRef(input.granteeId)] : [])]);
         if ('errors' in refs) return refs;
@@ -102,19 +97,10 @@ export const consentService = {
   },
 
   async withdraw(ctx: Context, input: WithdrawConsentInput): Promise<PayloadShape<Consent>> {
-    const viewer = actingViewer(ctx);
     // A consent the viewer may not see is NOT_FOUND, exactly like an unknown id.
-    const decoded = fromGlobalId(input.id, 'Consent');
-    const current = decoded
-      ? await ctx.db
-          .getRepository(Consent)
-          .createQueryBuilder('c')
-          .where('c.id = :id', { id: decoded.id })
-          .andWhere(ctx.visibility.consent('c'), ctx.visibility.params)
-          .getOne()
-      : null;
+    const current = await ctx.scope.findVisible(Consent, 'Consent', input.id);
     if (!current) return { record: null, userErrors: [notFound('consent', 'input.id')] };
-    assertIsPatientOrAdmin(viewer, current.patientId);
+    await authorize(ctx.scope, 'consent:withdraw', current);
     return runMutation(ctx, {
       operation: 'withdrawConsent',
       input,

@@ -112,6 +112,9 @@ export class Contract {
   @Column({ name: 'value_currency', type: 'char', length: 3, nullable: true })
   valueCurrency: string | null;
 
+  @Field(() => [String], { description: 'Sensitive fields of this contract that are hidden from you (they resolve to null).' })
+  readonly redactedFields?: string[];
+
   @Field(() => Boolean)
   @Column({ name: 'fair_market_value_assessed', type: 'boolean', default: false })
   fairMarketValueAssessed: boolean;

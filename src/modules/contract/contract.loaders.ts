@@ -1,6 +1,5 @@
-import type { LoaderScope } from '../../graphql/loaders';
+import type { Scope } from '../../access/scope';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
 import { Contract, ContractParty, type ContractStatus } from './contract.entity';
 
@@ -14,22 +13,17 @@ const statusesKey = (statuses: readonly ContractStatus[] | null): string | null 
   statuses?.length ? [...statuses].sort().join(',') : null;
 
 /** Loaders fetch only contracts the viewer may see (its parties): a hidden one is missing, and so are its parties. */
-export function createContractLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+export function createContractLoaders(scope: Scope) {
   return {
-    contract: byIdLoader((ids) =>
-      db.getRepository(Contract).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).andWhere(v.contract('c'), v.params).getMany(),
-    ),
+    contract: byIdLoader((ids) => scope.query(Contract, 'c').andWhere('c.id = ANY(:ids)', { ids }).getMany()),
 
     /** The parties of each visible contract, by name. The field policy reads it to decide who sees the terms. */
     partiesByContract: groupLoader(
       (ids) =>
-        db
-          .getRepository(ContractParty)
-          .createQueryBuilder('p')
+        scope
+          .query(ContractParty, 'p')
           .innerJoin('p.stakeholderRel', 's')
-          .innerJoin('p.contractRel', 'c')
-          .where('p.contract_id = ANY(:ids)', { ids })
-          .andWhere(v.contract('c'), v.params)
+          .andWhere('p.contract_id = ANY(:ids)', { ids })
           .orderBy('s.name')
           .addOrderBy('p.id')
           .getMany(),
@@ -45,9 +39,8 @@ export function createContractLoaders(db: DataSource, { visibility: v }: LoaderS
     contractsByParty: new DataLoader<ContractsOfPartyKey, Contract[], string>(
       (keys) =>
         entitiesByKey(
-          db
-            .getRepository(Contract)
-            .createQueryBuilder('c')
+          scope
+            .query(Contract, 'c')
             .innerJoin(
               `(SELECT k.ord, k.statuses, cp.contract_id
                   FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[])) WITH ORDINALITY AS k(id, statuses, ord)
@@ -56,7 +49,6 @@ export function createContractLoaders(db: DataSource, { visibility: v }: LoaderS
               `keyed.contract_id = c.id AND (keyed.statuses IS NULL OR c.status = ANY(string_to_array(keyed.statuses, ',')))`,
               { ids: keys.map((k) => k.stakeholderId), statuses: keys.map((k) => statusesKey(k.statuses)) },
             )
-            .andWhere(v.contract('c'), v.params)
             .addSelect('keyed.ord', 'key')
             .orderBy('keyed.ord')
             .addOrderBy('c.created_at', 'DESC')

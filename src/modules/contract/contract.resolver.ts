@@ -1,6 +1,5 @@
 import { GraphQLCurrency, GraphQLSafeInt } from 'graphql-scalars';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { readSensitive, redactedFields } from '../../access/field-policy';
 import { Connection, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { Payload } from '../../shared/mutation';
@@ -65,16 +64,10 @@ export class ContractResolver {
     return ctx.loaders.partiesByContract.load(c.id);
   }
 
+  /** Classified (policy.ts): the schema build wraps it, so it resolves to null for anyone without the class. */
   @FieldResolver(() => Money, { nullable: true, description: "Sensitive (contract terms): the parties' engagement managers, the patient party and ADMIN." })
-  value(@Root() c: Contract, @Ctx() ctx: Context): Promise<Money | null> {
-    return readSensitive(ctx, 'Contract', 'value', c, (r) =>
-      r.valueAmount === null || r.valueCurrency === null ? null : { amount: r.valueAmount, currency: r.valueCurrency },
-    );
-  }
-
-  @FieldResolver(() => [String], { description: 'Sensitive fields of this contract that are hidden from you (they resolve to null).' })
-  redactedFields(@Root() c: Contract, @Ctx() ctx: Context) {
-    return redactedFields(ctx, 'Contract', c);
+  value(@Root() c: Contract): Money | null {
+    return c.valueAmount === null || c.valueCurrency === null ? null : { amount: c.valueAmount, currency: c.valueCurrency };
   }
 
   @FieldResolver(() => Partnership, { nullable: true })

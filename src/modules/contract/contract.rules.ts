@@ -1,6 +1,5 @@
 import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
-import { hasRole, isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
-import { Role } from '../../access/viewer';
+import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const contractRules = {
   ...onEveryStakeholderType({ contracts: readsRecords }),
@@ -8,16 +7,10 @@ export const contractRules = {
     contract: readsRecords,
     contracts: readsRecords,
   },
-  Mutation: {
-    draftContract: recordsEngagement,
-    // A patient party signs for themself; which party a viewer may sign for is checked in the service.
-    signContract: hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PATIENT),
-    terminateContract: recordsEngagement,
-  },
-  Contract: isAuthenticated,
-  ContractParty: isAuthenticated,
-  Money: isAuthenticated,
-  ContractConnection: isAuthenticated,
-  ContractEdge: isAuthenticated,
+  Contract: readsRecords,
+  ContractParty: readsRecords,
+  Money: readsRecords,
+  ContractConnection: readsRecords,
+  ContractEdge: readsRecords,
   ContractPayload: isAuthenticated,
 };

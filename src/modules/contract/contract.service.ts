@@ -1,10 +1,7 @@
-import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { findVisible } from '../../access/record-visibility';
-import { Role, type Viewer } from '../../access/viewer';
+import { authorize } from '../../access/actions';
+import { openStakeholderId, openStakeholderIds } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { forbidden } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import {
@@ -41,15 +38,7 @@ const SIGNABLE: readonly ContractStatus[] = [ContractStatus.DRAFT, ContractStatu
 /** A draft bound nobody yet, so there is nothing to terminate; a finished contract stays finished. */
 const TERMINABLE: readonly ContractStatus[] = [ContractStatus.AWAITING_SIGNATURES, ContractStatus.ACTIVE];
 
-/** ADMIN signs for anyone, an engagement manager for their own organisation, a patient for themself. */
-function maySignFor(viewer: Viewer, stakeholderId: string): boolean {
-  if (isAdmin(viewer)) return true;
-  if (viewer.role === Role.ENGAGEMENT_MANAGER) return viewer.orgId === stakeholderId;
-  if (viewer.role === Role.PATIENT) return viewer.patientId === stakeholderId;
-  return false;
-}
-
-const findVisibleOf = (ctx: Context, globalId: string): Promise<Contract | null> => findVisible(ctx, Contract, 'Contract', ctx.visibility.contract, globalId);
+const findVisibleOf = (ctx: Context, globalId: string): Promise<Contract | null> => ctx.scope.findVisible(Contract, 'Contract', globalId);
 
 export const contractService = {
   async find(ctx: Context, globalId: string): Promise<Contract | null> {
@@ -58,13 +47,13 @@ export const contractService = {
 
   async list(ctx: Context, page: PageArgs, filter?: ContractFilter | null, order?: ContractOrder | null): Promise<Page<Contract>> {
     // Only the contracts the viewer is a party of (all for ADMIN): filters, order and count see no other.
-    const qb = ctx.db.getRepository(Contract).createQueryBuilder('c').where(ctx.visibility.contract('c'), ctx.visibility.params);
+    const qb = ctx.scope.query(Contract, 'c');
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.kinds?.length) qb.andWhere('c.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
     if (filter?.partyId != null) {
       qb.andWhere('EXISTS (SELECT 1 FROM contract_party cp WHERE cp.contract_id = c.id AND cp.stakeholder_id = :partyId)', {
-        partyId: stakeholderIdOf(ctx, filter.partyId),
+        partyId: await openStakeholderId(ctx, filter.partyId),
       });
     }
     if (filter?.partnershipId != null) {
@@ -79,13 +68,12 @@ export const contractService = {
   },
 
   async draft(ctx: Context, input: DraftContractInput): Promise<PayloadShape<Contract>> {
-    const viewer = actingViewer(ctx);
-    const partyIds = input.parties.map((party) => stakeholderIdOf(ctx, party.stakeholderId));
-    assertActsForOneOf(viewer, partyIds, 'a party of this contract');
+    const partyIds = await openStakeholderIds(ctx, input.parties.map((party) => party.stakeholderId));
+    await authorize(ctx.scope, 'contract:draft', { partyIds });
     return runMutation<Contract>(ctx, {
       operation: 'draftContract',
       input,
-      replay: (tx, ids) => tx.getRepository(Contract).findOneBy({ id: ids.contract }),
+      replay: { entity: Contract, id: 'contract' },
       run: async (tx) => {
         const errors: UserError[] = [];
         const title = input.title.trim();
@@ -142,14 +130,11 @@ export const contractService = {
 
   /** Signs for one party; the contract awaits signatures after the first and is ACTIVE once every party signed. */
   async sign(ctx: Context, input: SignContractInput): Promise<PayloadShape<Contract>> {
-    const viewer = actingViewer(ctx);
     const contract = await findVisibleOf(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
-    const partyId = stakeholderIdOf(ctx, input.partyId);
+    const partyId = await openStakeholderId(ctx, input.partyId);
     if (!partyId) return { record: null, userErrors: [notFound('stakeholder', 'input.partyId')] };
-    if (!maySignFor(viewer, partyId)) {
-      throw forbidden('An engagement manager signs only for their own organisation, a patient only for themself.');
-    }
+    await authorize(ctx.scope, 'contract:sign', { partyId });
     return runMutation<Contract>(ctx, {
       operation: 'signContract',
       input,
@@ -189,15 +174,10 @@ export const contractService = {
   },
 
   async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
-    const viewer = actingViewer(ctx);
     const contract = await findVisibleOf(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
-    const parties = await ctx.db.getRepository(ContractParty).findBy({ contractId: contract.id });
-    assertActsForOneOf(
-      viewer,
-      parties.map((party) => party.stakeholderId),
-      'a party of this contract',
-    );
+    const parties = await ctx.scope.query(ContractParty, 'p').andWhere('p.contract_id = :id', { id: contract.id }).getMany();
+    await authorize(ctx.scope, 'contract:terminate', { partyIds: parties.map((party) => party.stakeholderId) });
     return runMutation<Contract>(ctx, {
       operation: 'terminateContract',
       input,

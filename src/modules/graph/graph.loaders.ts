@@ -1,7 +1,5 @@
-import type { LoaderScope } from '../../graphql/loaders';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import type { RecordVisibility } from '../../access/record-visibility';
+import type { Scope } from '../../access/scope';
 import type { StakeholderKind } from '../stakeholder/stakeholder.entity';
 
 export interface NeighbourQuery {
@@ -19,14 +17,14 @@ export interface NeighbourRow {
 /**
  * An edge of the `stakeholder_edge` view the viewer may walk: its record (`via_id`: the
  * affiliation, partnership or contract) is one they may see. Uses the named parameters of
- * `v.params`; TRUE for ADMIN.
+ * the scope; TRUE for ADMIN.
  */
-export function visibleEdge(v: RecordVisibility, e: string): string {
-  if (v.all) return 'TRUE';
+export function visibleEdge(scope: Scope, e: string): string {
+  if (scope.seesEverything) return 'TRUE';
   return `CASE ${e}.relation
-      WHEN 'AFFILIATION' THEN EXISTS (SELECT 1 FROM affiliation g_a WHERE g_a.id = ${e}.via_id AND ${v.affiliation('g_a')})
-      WHEN 'PARTNERSHIP' THEN EXISTS (SELECT 1 FROM partnership g_p WHERE g_p.id = ${e}.via_id AND ${v.partnership('g_p')})
-      WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract g_c WHERE g_c.id = ${e}.via_id AND ${v.contract('g_c')})
+      WHEN 'AFFILIATION' THEN EXISTS (SELECT 1 FROM affiliation g_a WHERE g_a.id = ${e}.via_id AND ${scope.rule('Affiliation', 'g_a')})
+      WHEN 'PARTNERSHIP' THEN EXISTS (SELECT 1 FROM partnership g_p WHERE g_p.id = ${e}.via_id AND ${scope.rule('Partnership', 'g_p')})
+      WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract g_c WHERE g_c.id = ${e}.via_id AND ${scope.rule('Contract', 'g_c')})
       ELSE FALSE END`;
 }
 
@@ -37,13 +35,13 @@ export function visibleEdge(v: RecordVisibility, e: string): string {
  * are not walked into. Then each source's nearest `first` stakeholders other than itself, by
  * distance and name. Named parameters: `:ids`, `:depth`, `:kinds`, `:first` and the viewer's.
  */
-const neighboursSql = (v: RecordVisibility): string => `
+const neighboursSql = (scope: Scope): string => `
   WITH RECURSIVE walk(source_id, node_id, depth) AS (
       SELECT id, id, 0 FROM unnest(:ids::uuid[]) AS source(id)
     UNION
       SELECT w.source_id, e.target_id, w.depth + 1
         FROM walk w
-        JOIN stakeholder_edge e ON e.source_id = w.node_id AND ${visibleEdge(v, 'e')}
+        JOIN stakeholder_edge e ON e.source_id = w.node_id AND ${visibleEdge(scope, 'e')}
         JOIN stakeholder t ON t.id = e.target_id AND t.archived_at IS NULL
        WHERE w.depth < :depth
   ),
@@ -61,8 +59,8 @@ const neighboursSql = (v: RecordVisibility): string => `
 
 const argsKey = (q: NeighbourQuery): string => JSON.stringify([q.depth, q.kinds ? [...q.kinds].sort() : null, q.first]);
 
-export function createGraphLoaders(db: DataSource, { visibility: v }: LoaderScope) {
-  const sql = neighboursSql(v);
+export function createGraphLoaders(scope: Scope) {
+  const sql = neighboursSql(scope);
   return {
     /** Each stakeholder's neighbours: one recursive query for all stakeholders that ask with the same arguments. */
     neighbours: new DataLoader<NeighbourQuery, NeighbourRow[], string>(
@@ -77,11 +75,7 @@ export function createGraphLoaders(db: DataSource, { visibility: v }: LoaderScop
         for (const [key, batch] of batches) {
           const { depth, kinds, first } = batch[0];
           const ids = batch.map((q) => q.stakeholderId);
-          const rows = (await db.query(...db.driver.escapeQueryWithParameters(sql, { ids, depth, kinds, first, ...v.params }))) as {
-            source_id: string;
-            node_id: string;
-            distance: number;
-          }[];
+          const rows = await scope.sql<{ source_id: string; node_id: string; distance: number }>(sql, { ids, depth, kinds, first });
           for (const q of batch) found.set(`${q.stakeholderId}:${key}`, []);
           for (const row of rows) found.get(`${row.source_id}:${key}`)?.push({ stakeholderId: row.node_id, distance: row.distance });
         }

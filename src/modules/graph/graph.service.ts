@@ -1,5 +1,5 @@
-import { stakeholderIdOf } from '../../access/patient-ids';
-import type { RecordVisibility } from '../../access/record-visibility';
+import { openStakeholderId } from '../../access/patient-ids';
+import type { Scope } from '../../access/scope';
 import type { Context } from '../../graphql/context';
 import type { GlobalIdType } from '../../graphql/global-id';
 import type { Node } from '../node/node.interface';
@@ -23,13 +23,13 @@ const VIA_TYPE: Record<RelationKind, GlobalIdType> = {
  * record id), so the same graph always gives the same path. Named parameters: `:from`, `:to`,
  * `:maxDepth` and the viewer's.
  */
-const shortestPathSql = (v: RecordVisibility): string => `
+const shortestPathSql = (scope: Scope): string => `
   WITH RECURSIVE layer(node_id, depth) AS (
       SELECT id, 0 FROM stakeholder WHERE id = :from AND archived_at IS NULL
     UNION
       SELECT e.target_id, l.depth + 1
         FROM layer l
-        JOIN stakeholder_edge e ON e.source_id = l.node_id AND ${visibleEdge(v, 'e')}
+        JOIN stakeholder_edge e ON e.source_id = l.node_id AND ${visibleEdge(scope, 'e')}
         JOIN stakeholder t ON t.id = e.target_id AND t.archived_at IS NULL
        WHERE l.depth < :maxDepth
   ),
@@ -43,7 +43,7 @@ const shortestPathSql = (v: RecordVisibility): string => `
           SELECT d.node_id, d.depth, e.relation, e.via_id
             FROM stakeholder_edge e
             JOIN distance d ON d.node_id = e.source_id AND d.depth = b.depth - 1
-           WHERE e.target_id = b.node_id AND ${visibleEdge(v, 'e')}
+           WHERE e.target_id = b.node_id AND ${visibleEdge(scope, 'e')}
            ORDER BY d.node_id, e.relation, e.via_id
            LIMIT 1
         ) p
@@ -77,12 +77,9 @@ export const graphService = {
 
   /** One shortest path of at most `maxDepth` steps between two stakeholders, or null. */
   async shortestPath(ctx: Context, args: ShortestPathArgs): Promise<Path | null> {
-    const from = stakeholderIdOf(ctx, args.from);
-    const to = stakeholderIdOf(ctx, args.to);
+    const [from, to] = await Promise.all([openStakeholderId(ctx, args.from), openStakeholderId(ctx, args.to)]);
     if (!from || !to) return null;
-    const v = ctx.visibility;
-    const query = ctx.db.driver.escapeQueryWithParameters(shortestPathSql(v), { from, to, maxDepth: args.maxDepth, ...v.params });
-    const rows = (await ctx.db.query(...query)) as PathRow[];
+    const rows = await ctx.scope.sql<PathRow>(shortestPathSql(ctx.scope), { from, to, maxDepth: args.maxDepth });
     if (rows.length === 0) return null;
     const nodes = await stakeholders(ctx, rows.map((r) => r.node_id));
     const edges = rows.slice(0, -1) as (PathRow & { relation: RelationKind; via_id: string })[];

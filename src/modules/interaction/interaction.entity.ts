@@ -70,13 +70,17 @@ export class Interaction {
   @Column({ type: 'text', nullable: true })
   summary: string | null;
 
-  /** Sensitive: resolved through the field policy (recording organisation and ADMIN). */
+  // Classified fields (policy.ts): the schema build wraps them, so only the recording organisation and ADMIN read them.
+  @Field(() => String, { nullable: true, description: 'Sensitive: the recording organisation and ADMIN.' })
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
-  @Field(() => String, { description: 'The user (token subject) who recorded it.' })
+  @Field(() => String, { nullable: true, description: 'The user (token subject) who recorded it. Sensitive: the recording organisation and ADMIN.' })
   @Column({ name: 'recorded_by_user', type: 'text' })
   recordedByUser: string;
+
+  @Field(() => [String], { description: 'Sensitive fields of this interaction that are hidden from you (they resolve to null).' })
+  readonly redactedFields?: string[];
 
   @Column({ name: 'recorded_by_org_id', type: 'uuid', nullable: true })
   recordedByOrgId: string | null;

@@ -1,6 +1,5 @@
-import type { LoaderScope } from '../../graphql/loaders';
+import type { Scope } from '../../access/scope';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
 import { Commitment } from '../commitment/commitment.entity';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
@@ -13,23 +12,20 @@ export interface RecentInteractionsKey {
 }
 
 /** Loaders fetch only interactions (and follow-up commitments) the viewer may see: a hidden one is missing. */
-export function createInteractionLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+export function createInteractionLoaders(scope: Scope) {
   return {
-    interaction: byIdLoader((ids) =>
-      db.getRepository(Interaction).createQueryBuilder('i').where('i.id = ANY(:ids)', { ids }).andWhere(v.interaction('i'), v.params).getMany(),
-    ),
+    interaction: byIdLoader((ids) => scope.query(Interaction, 'i').andWhere('i.id = ANY(:ids)', { ids }).getMany()),
 
     /** The participants of each visible interaction, by name. */
     participantsByInteraction: new DataLoader<string, Stakeholder[]>((ids) =>
       entitiesByKey(
-        db
-          .getRepository(Stakeholder)
-          .createQueryBuilder('s')
+        scope
+          .query(Stakeholder, 's')
           .innerJoin(InteractionParticipant, 'p', 'p.stakeholder_id = s.id')
           .innerJoin(Interaction, 'i', 'i.id = p.interaction_id')
           .addSelect('p.interaction_id', 'key')
-          .where('p.interaction_id = ANY(:ids)', { ids })
-          .andWhere(v.interaction('i'), v.params)
+          .andWhere('p.interaction_id = ANY(:ids)', { ids })
+          .andWhere(scope.rule('Interaction', 'i'))
           .orderBy('s.name')
           .addOrderBy('s.id'),
         ids,
@@ -43,11 +39,9 @@ export function createInteractionLoaders(db: DataSource, { visibility: v }: Load
      */
     followUpsByInteraction: groupLoader(
       (ids) =>
-        db
-          .getRepository(Commitment)
-          .createQueryBuilder('c')
-          .where('c.interaction_id = ANY(:ids)', { ids })
-          .andWhere(v.commitment('c'), v.params)
+        scope
+          .query(Commitment, 'c')
+          .andWhere('c.interaction_id = ANY(:ids)', { ids })
           .orderBy('c.due_date', 'ASC', 'NULLS LAST')
           .addOrderBy('c.created_at')
           .addOrderBy('c.id')
@@ -63,20 +57,19 @@ export function createInteractionLoaders(db: DataSource, { visibility: v }: Load
     interactionsByParticipant: new DataLoader<RecentInteractionsKey, Interaction[], string>(
       (keys) =>
         entitiesByKey(
-          db
-            .getRepository(Interaction)
-            .createQueryBuilder('i')
+          scope
+            .query(Interaction, 'i')
             .innerJoin(
               `(SELECT k.ord, recent.id
                   FROM unnest(CAST(:ids AS uuid[]), CAST(:firsts AS int[])) WITH ORDINALITY AS k(id, first, ord)
                   CROSS JOIN LATERAL (
                     SELECT x.id FROM interaction_participant p JOIN interaction x ON x.id = p.interaction_id
-                     WHERE p.stakeholder_id = k.id AND ${v.interaction('x')}
+                     WHERE p.stakeholder_id = k.id AND ${scope.rule('Interaction', 'x')}
                      ORDER BY x.occurred_at DESC, x.id DESC
                      LIMIT k.first) recent)`,
               'keyed',
               'keyed.id = i.id',
-              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first), ...v.params },
+              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first) },
             )
             .addSelect('keyed.ord', 'key')
             .orderBy('keyed.ord')

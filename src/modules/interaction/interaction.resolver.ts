@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { readSensitive, redactedFields } from '../../access/field-policy';
 import { Connection, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { Payload } from '../../shared/mutation';
@@ -52,16 +51,6 @@ export class InteractionResolver {
   @FieldResolver(() => Stakeholder, { nullable: true, description: 'The organisation of the user who recorded it (none for an ADMIN without one).' })
   async recordedByOrg(@Root() i: Interaction, @Ctx() ctx: Context): Promise<Stakeholder | null> {
     return i.recordedByOrgId ? ctx.loaders.stakeholder.load(i.recordedByOrgId) : null;
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: 'Sensitive: the recording organisation and ADMIN.' })
-  notes(@Root() i: Interaction, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Interaction', 'notes', i, (r) => r.notes);
-  }
-
-  @FieldResolver(() => [String], { description: 'Sensitive fields of this interaction that are hidden from you (they resolve to null).' })
-  redactedFields(@Root() i: Interaction, @Ctx() ctx: Context) {
-    return redactedFields(ctx, 'Interaction', i);
   }
 
   @FieldResolver(() => [Commitment], { description: 'Commitments made as follow-ups of this interaction.' })

@@ -1,5 +1,5 @@
 import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
-import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
+import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const interactionRules = {
   ...onEveryStakeholderType({ interactions: readsRecords }),
@@ -7,11 +7,8 @@ export const interactionRules = {
     interaction: readsRecords,
     interactions: readsRecords,
   },
-  Mutation: {
-    recordInteraction: recordsEngagement,
-  },
-  Interaction: isAuthenticated,
-  InteractionConnection: isAuthenticated,
-  InteractionEdge: isAuthenticated,
+  Interaction: readsRecords,
+  InteractionConnection: readsRecords,
+  InteractionEdge: readsRecords,
   InteractionPayload: isAuthenticated,
 };

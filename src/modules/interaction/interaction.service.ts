@@ -1,5 +1,5 @@
-import { actingViewer, assertActsForOneOf } from '../../access/acting';
-import { stakeholderIdOf } from '../../access/patient-ids';
+import { authorize } from '../../access/actions';
+import { openStakeholderId, openStakeholderIds } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { fromGlobalId } from '../../graphql/global-id';
@@ -26,19 +26,19 @@ export const interactionService = {
 
   async list(ctx: Context, page: PageArgs, filter?: InteractionFilter | null, order?: InteractionOrder | null): Promise<Page<Interaction>> {
     // Only the interactions the viewer may see: filters, order and count see no other.
-    const qb = ctx.db.getRepository(Interaction).createQueryBuilder('i').where(ctx.visibility.interaction('i'), ctx.visibility.params);
+    const qb = ctx.scope.query(Interaction, 'i');
     if (filter?.kinds?.length) qb.andWhere('i.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
     if (filter?.participantId != null) {
       qb.andWhere('EXISTS (SELECT 1 FROM interaction_participant ip WHERE ip.interaction_id = i.id AND ip.stakeholder_id = :participantId)', {
-        participantId: stakeholderIdOf(ctx, filter.participantId),
+        participantId: await openStakeholderId(ctx, filter.participantId),
       });
     }
     if (filter?.partnershipId != null) {
       qb.andWhere('i.partnership_id = :partnershipId', { partnershipId: fromGlobalId(filter.partnershipId, 'Partnership')?.id ?? null });
     }
     if (filter?.recordedByOrgId != null) {
-      qb.andWhere('i.recorded_by_org_id = :recordedByOrgId', { recordedByOrgId: stakeholderIdOf(ctx, filter.recordedByOrgId) });
+      qb.andWhere('i.recorded_by_org_id = :recordedByOrgId', { recordedByOrgId: await openStakeholderId(ctx, filter.recordedByOrgId) });
     }
     if (filter?.from) qb.andWhere('i.occurred_at >= :from', { from: filter.from });
     if (filter?.to) qb.andWhere('i.occurred_at < :to', { to: filter.to });
@@ -48,14 +48,15 @@ export const interactionService = {
 
   /** Records the interaction, its participants and its follow-up commitments: all or nothing. */
   async record(ctx: Context, input: RecordInteractionInput): Promise<PayloadShape<Interaction>> {
-    const viewer = actingViewer(ctx);
     // Ids as the viewer was shown them: a redacted patient's id opens only for the viewer's organisation.
-    const stakeholderId = (id: string | null | undefined): string | null => stakeholderIdOf(ctx, id);
-    assertActsForOneOf(viewer, input.participantIds.map(stakeholderId), 'a participating organisation');
+    const named = [...input.participantIds, ...input.followUps.flatMap((f) => [f.committerId, f.beneficiaryId ?? null])];
+    const opened = new Map((await openStakeholderIds(ctx, named)).map((id, i) => [named[i], id]));
+    const stakeholderId = (id: string | null | undefined): string | null => (id == null ? null : (opened.get(id) ?? null));
+    const viewer = await authorize(ctx.scope, 'interaction:record', { participantIds: input.participantIds.map(stakeholderId) });
     return runMutation<Interaction>(ctx, {
       operation: 'recordInteraction',
       input,
-      replay: (tx, ids) => tx.getRepository(Interaction).findOneBy({ id: ids.interaction }),
+      replay: { entity: Interaction, id: 'interaction' },
       run: async (tx) => {
         const errors: UserError[] = [];
         const participantIds = input.participantIds.map(stakeholderId);
@@ -82,10 +83,10 @@ export const interactionService = {
         const partnershipRef = await resolveVisiblePartnershipRef(ctx, tx, input.partnershipId);
         if ('errors' in partnershipRef) errors.push(...partnershipRef.errors);
         if (errors.length || 'errors' in partnershipRef) return { errors };
-        const partnershipId = partnershipRef.partnership?.id ?? null;
-        if (partnershipId && input.followUps.length) {
+        const inPartnership = partnershipRef.partnership?.id ?? null;
+        if (inPartnership && input.followUps.length) {
           // Follow-ups belong to the interaction's partnership: as with makeCommitment, only its current members commit.
-          const members = new Set((await currentMembers(tx, partnershipId)).map((m) => m.stakeholderId));
+          const members = new Set((await currentMembers(tx, inPartnership)).map((m) => m.stakeholderId));
           const outsiders = input.followUps.flatMap((followUp, i) =>
             members.has(stakeholderId(followUp.committerId) as string)
               ? []
@@ -102,7 +103,7 @@ export const interactionService = {
             kind: input.kind,
             occurredAt: input.occurredAt,
             durationMinutes: input.durationMinutes ?? null,
-            partnershipId,
+            partnershipId: inPartnership,
             summary: trimmed(input.summary),
             notes: trimmed(input.notes),
             recordedByUser: viewer.userId,
@@ -130,7 +131,7 @@ export const interactionService = {
                 beneficiaryId: stakeholderId(followUp.beneficiaryId),
                 dueDate: followUp.dueDate ?? null,
                 status: CommitmentStatus.OPEN,
-                partnershipId,
+                partnershipId: inPartnership,
                 interactionId: id,
               })),
             )

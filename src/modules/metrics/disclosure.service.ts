@@ -1,12 +1,9 @@
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { Role } from '../../access/viewer';
+import { reportSubjectId } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { RecipientGroup, type TransferOfValueLine, type TransferOfValueReport } from './disclosure.types';
 
-/** Patient recipient counts of 1 to SMALL - 1 (and their amounts) are withheld from everyone but ADMIN. */
-const SMALL = 5;
 
 interface LineRow {
   company_id: string;
@@ -69,7 +66,8 @@ GROUP BY l.company_id, co.name, co.country, l.grp, 5, 6, 7, l.currency
 ORDER BY co.name, l.company_id, l.grp, 6, 5, l.currency`;
 
 function line(ctx: Context, r: LineRow): TransferOfValueLine {
-  const hide = r.grp === RecipientGroup.PATIENTS && ctx.viewer?.role !== Role.ADMIN && r.recipients < SMALL;
+  // Patient recipient counts of 1 to smallCell - 1 (and their amounts) are withheld from everyone but ADMIN.
+  const hide = r.grp === RecipientGroup.PATIENTS && r.recipients < ctx.scope.reporting.smallCell;
   const amount = (v: number): number | null => (hide ? null : v);
   return {
     group: r.grp,
@@ -95,9 +93,9 @@ export const disclosureService = {
    */
   async transferOfValue(ctx: Context, year: number, companyId: string | null): Promise<TransferOfValueReport[]> {
     if (!Number.isInteger(year) || year < 1900 || year > 2100) throw badInput('year must be between 1900 and 2100.', 'year');
-    const company = companyId == null ? null : stakeholderIdOf(ctx, companyId);
+    const company = companyId == null ? null : reportSubjectId(ctx, companyId);
     if (companyId != null && company === null) return [];
-    const whole = ctx.viewer?.role === Role.ADMIN || ctx.viewer?.role === Role.ANALYST;
+    const whole = ctx.scope.reporting.whole;
     // An ENGAGEMENT_MANAGER without an organisation has no company to report on.
     if (!whole && !ctx.viewer?.orgId) return [];
     const params = {
@@ -106,7 +104,7 @@ export const disclosureService = {
       company,
       org: whole ? null : ctx.viewer?.orgId,
     };
-    const found = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(LINES, params))) as LineRow[];
+    const found = await ctx.scope.sql<LineRow>(LINES, params);
     const reports: TransferOfValueReport[] = [];
     for (const r of found) {
       let report = reports.at(-1);

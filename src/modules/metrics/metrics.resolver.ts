@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { Partnership } from '../partnership/partnership.entity';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { ReportedPartnership, ReportedStakeholder, reportedPartnership, reportedStakeholder } from './reporting.types';
 import { metricsService } from './metrics.service';
 import {
   AreaInvolvement,
@@ -95,17 +96,17 @@ export class PatientInvolvementResolver {
 
 @Resolver(() => OrganisationFulfilment)
 export class OrganisationFulfilmentResolver {
-  @FieldResolver(() => Stakeholder)
-  organisation(@Root() f: OrganisationFulfilment, @Ctx() ctx: Context): Promise<Stakeholder | null> {
-    return ctx.loaders.stakeholder.load(f.organisationId);
+  @FieldResolver(() => ReportedStakeholder)
+  async organisation(@Root() f: OrganisationFulfilment, @Ctx() ctx: Context): Promise<ReportedStakeholder> {
+    return reportedStakeholder((await ctx.loaders.stakeholder.load(f.organisationId)) as Stakeholder);
   }
 }
 
 @Resolver(() => PartnershipFulfilment)
 export class PartnershipFulfilmentResolver {
   /** Listed only when visible (the same predicate as the loader's), so never null. */
-  @FieldResolver(() => Partnership)
-  partnership(@Root() f: PartnershipFulfilment, @Ctx() ctx: Context): Promise<Partnership | null> {
-    return ctx.loaders.partnership.load(f.partnershipId);
+  @FieldResolver(() => ReportedPartnership)
+  async partnership(@Root() f: PartnershipFulfilment, @Ctx() ctx: Context): Promise<ReportedPartnership> {
+    return reportedPartnership((await ctx.loaders.partnership.load(f.partnershipId)) as Partnership);
   }
 }

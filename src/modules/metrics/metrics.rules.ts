@@ -1,12 +1,14 @@
-import { hasRole, isAuthenticated } from '../../access/rules';
-import { Role } from '../../access/viewer';
+import { isAuthenticated, readsMetrics } from '../../access/rules';
 
 export const metricsRules = {
   Query: {
-    metrics: hasRole(Role.ADMIN, Role.ANALYST, Role.ENGAGEMENT_MANAGER),
+    metrics: readsMetrics,
   },
   // Who may ask is decided at the root; the figures themselves are scoped and suppressed in SQL.
   Metrics: isAuthenticated,
+  // Reports name stakeholders and partnerships; they never link to them.
+  ReportedStakeholder: isAuthenticated,
+  ReportedPartnership: isAuthenticated,
   SuppressedCount: isAuthenticated,
   KindCount: isAuthenticated,
   PartnershipCount: isAuthenticated,

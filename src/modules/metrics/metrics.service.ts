@@ -1,4 +1,4 @@
-import { Role } from '../../access/viewer';
+import { SMALL_CELL } from '../../access/scope';
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { DevelopmentStage } from '../partnership/partnership.entity';
@@ -20,8 +20,6 @@ import type {
   SuppressedCount,
 } from './metrics.types';
 
-/** Patient counts of 1 to SMALL - 1 are withheld from everyone but ADMIN. */
-const SMALL = 5;
 /** Stages before TRIAL_CONDUCT: involvement there is "early". */
 const EARLY_STAGES = [DevelopmentStage.DISCOVERY, DevelopmentStage.PROTOCOL_DESIGN];
 
@@ -39,9 +37,8 @@ class Where {
     private readonly m: Metrics,
   ) {
     const f = m.filter;
-    this.whole = ctx.viewer?.role === Role.ADMIN || ctx.viewer?.role === Role.ANALYST;
+    this.whole = ctx.scope.reporting.whole;
     this.params = {
-      ...ctx.visibility.params,
       from: m.from,
       to: m.to,
       fCountries: f?.countries ?? null,
@@ -91,19 +88,19 @@ class Where {
   }
 
   stakeholder(s: string): string[] {
-    const v = this.ctx.visibility;
+    const scope = this.ctx.scope;
     const match = this.stakeholderMatch(s);
     const inPartnership = this.partnershipMatch('f_p');
     const where = [`${s}.archived_at IS NULL`, ...this.period(`${s}.created_at`), ...(match ? [match] : [])];
     if (inPartnership) {
       where.push(`EXISTS (SELECT 1 FROM partnership_member f_m JOIN partnership f_p ON f_p.id = f_m.partnership_id
-        WHERE f_m.stakeholder_id = ${s}.id AND ${inPartnership}${this.whole ? '' : ` AND ${v.partnership('f_p')}`})`);
+        WHERE f_m.stakeholder_id = ${s}.id AND ${inPartnership}${this.whole ? '' : ` AND ${scope.rule('Partnership', 'f_p')}`})`);
     }
     // Own organisation and the stakeholders it shares a visible partnership with.
     if (!this.whole) {
       where.push(`(${s}.id = :vOrg OR EXISTS (SELECT 1 FROM partnership_member o_a
         JOIN partnership_member o_b ON o_b.partnership_id = o_a.partnership_id JOIN partnership o_p ON o_p.id = o_a.partnership_id
-        WHERE o_a.stakeholder_id = :vOrg AND o_b.stakeholder_id = ${s}.id AND ${v.partnership('o_p')}))`);
+        WHERE o_a.stakeholder_id = :vOrg AND o_b.stakeholder_id = ${s}.id AND ${scope.rule('Partnership', 'o_p')}))`);
     }
     return where;
   }
@@ -117,7 +114,7 @@ class Where {
         WHERE f_m.partnership_id = ${p}.id AND ${match})`);
     }
     if (!this.whole) {
-      where.push(this.ctx.visibility.partnership(p));
+      where.push(this.ctx.scope.rule('Partnership', p));
       where.push(`EXISTS (SELECT 1 FROM partnership_member o_m WHERE o_m.partnership_id = ${p}.id AND o_m.stakeholder_id = :vOrg)`);
     }
     return where;
@@ -131,7 +128,7 @@ class Where {
         WHERE f_cp.contract_id = ${c}.id AND ${match})`);
     }
     if (!this.whole) {
-      where.push(this.ctx.visibility.contract(c));
+      where.push(this.ctx.scope.rule('Contract', c));
       where.push(`EXISTS (SELECT 1 FROM contract_party o_cp WHERE o_cp.contract_id = ${c}.id AND o_cp.stakeholder_id = :vOrg)`);
     }
     return where;
@@ -145,7 +142,7 @@ class Where {
         WHERE f_ip.interaction_id = ${i}.id AND ${match})`);
     }
     if (!this.whole) {
-      where.push(this.ctx.visibility.interaction(i));
+      where.push(this.ctx.scope.rule('Interaction', i));
       where.push(`(${i}.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant o_ip
         WHERE o_ip.interaction_id = ${i}.id AND o_ip.stakeholder_id = :vOrg))`);
     }
@@ -159,7 +156,7 @@ class Where {
       where.push(`EXISTS (SELECT 1 FROM stakeholder f_s WHERE f_s.id IN (${k}.committer_id, ${k}.beneficiary_id) AND ${match})`);
     }
     if (!this.whole) {
-      where.push(this.ctx.visibility.commitment(k));
+      where.push(this.ctx.scope.rule('Commitment', k));
       where.push(`(${k}.committer_id = :vOrg OR ${k}.beneficiary_id = :vOrg)`);
     }
     return where;
@@ -169,7 +166,7 @@ class Where {
 const and = (conditions: string[]): string => (conditions.length ? conditions.join(' AND ') : 'TRUE');
 
 async function rows<T>(ctx: Context, where: Where, sql: string, extra: Record<string, unknown> = {}): Promise<T[]> {
-  return (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(sql, { ...where.params, ...extra }))) as T[];
+  return ctx.scope.sql<T>(sql, { ...where.params, ...extra });
 }
 
 /** A figure of a breakdown that concerns patients. */
@@ -179,7 +176,8 @@ export interface PatientCell {
   of?: number;
 }
 
-const small = (n: number): boolean => n > 0 && n < SMALL;
+/** Suppression applies to counts of 1 to SMALL_CELL - 1 (for everyone but ADMIN, whose scope suppresses nothing). */
+const small = (n: number): boolean => n > 0 && n < SMALL_CELL;
 
 /**
  * The suppression rule, for one breakdown (see docs/metrics.md, Suppression): the indexes of the
@@ -205,7 +203,7 @@ export function suppressedCells(cells: readonly PatientCell[], sumKnown: boolean
 
 /** The cells as published to this viewer: the rule above, except for ADMIN. */
 function publish(ctx: Context, cells: readonly PatientCell[], sumKnown: boolean): SuppressedCount[] {
-  const hidden = ctx.viewer?.role === Role.ADMIN ? new Set<number>() : suppressedCells(cells, sumKnown);
+  const hidden = ctx.scope.reporting.smallCell === 0 ? new Set<number>() : suppressedCells(cells, sumKnown);
   return cells.map((c, i) => (hidden.has(i) ? { value: null, suppressed: true } : { value: c.value, suppressed: false }));
 }
 
@@ -229,7 +227,7 @@ export const metricsService = {
    * since every count under it would be a patient count (only stakeholdersByKind suppresses those).
    */
   ask(ctx: Context, m: Metrics): Metrics {
-    if (ctx.viewer?.role !== Role.ADMIN && m.filter?.stakeholderKinds?.includes(StakeholderKind.PATIENT)) {
+    if (!ctx.scope.reporting.mayBreakDownPatients && m.filter?.stakeholderKinds?.includes(StakeholderKind.PATIENT)) {
       throw forbidden('Only ADMIN may filter metrics on patients; patients are counted in stakeholdersByKind.');
     }
     return m;
@@ -320,7 +318,7 @@ export const metricsService = {
       ctx,
       where,
       `SELECT kp.id AS key, ${FULFILMENT} FROM commitment k JOIN partnership kp ON kp.id = k.partnership_id
-       WHERE ${ctx.visibility.partnership('kp')} AND ${and(where.commitment('k'))} GROUP BY kp.id, kp.title ORDER BY kp.title, kp.id`,
+       WHERE ${ctx.scope.rule('Partnership', 'kp')} AND ${and(where.commitment('k'))} GROUP BY kp.id, kp.title ORDER BY kp.title, kp.id`,
     );
     return found.map((r) => ({ partnershipId: r.key, fulfilment: fulfilment(r) }));
   },

@@ -1,14 +1,14 @@
 import { Max, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { ReportedStakeholder } from './reporting.types';
 import { Metrics } from './metrics.types';
 import { networkService, type NetworkFigures } from './network.service';
 
 @ObjectType('RankedStakeholder', { description: 'A stakeholder and its value of a network measure.' })
 export class RankedStakeholder {
-  @Field(() => Stakeholder)
-  stakeholder: Stakeholder;
+  @Field(() => ReportedStakeholder)
+  stakeholder: ReportedStakeholder;
 
   @Field(() => Float)
   value: number;

@@ -4,12 +4,12 @@ import { connectedComponents } from 'graphology-components';
 import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
 
 import { undirectedDensity } from 'graphology-metrics/graph/density';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { Role } from '../../access/viewer';
+import { reportSubjectId } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { visibleEdge } from '../graph/graph.loaders';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import type { Metrics } from './metrics.types';
+import { reportedStakeholder } from './reporting.types';
 import type { NetworkMetrics, RankedStakeholder, RelationshipStrength } from './network.resolver';
 
 /** Largest graph (stakeholders) whose betweenness is computed in process. */
@@ -50,7 +50,8 @@ export const ownOrgEdge = (e: string): string => `CASE ${e}.relation
     WHEN 'CONTRACT' THEN EXISTS (SELECT 1 FROM contract_party o_cp WHERE o_cp.contract_id = ${e}.via_id AND o_cp.stakeholder_id = :vOrg)
     ELSE FALSE END`;
 
-export const scoped = (ctx: Context): boolean => ctx.viewer?.role === Role.ENGAGEMENT_MANAGER;
+/** Reporting scoped to the viewer's own organisation (an ENGAGEMENT_MANAGER), not the whole alliance. */
+export const scoped = (ctx: Context): boolean => !ctx.scope.reporting.whole;
 
 /**
  * The distinct undirected links (one row per pair, however many records join them) the viewer may
@@ -65,7 +66,7 @@ const edgesSql = (ctx: Context): string => `
     JOIN stakeholder sa ON sa.id = e.source_id AND sa.archived_at IS NULL
     JOIN stakeholder sb ON sb.id = e.target_id AND sb.archived_at IS NULL
    WHERE e.source_id < e.target_id
-     AND ${visibleEdge(ctx.visibility, 'e')}
+     AND ${visibleEdge(ctx.scope, 'e')}
      AND ${scoped(ctx) ? ownOrgEdge('e') : 'TRUE'}
      AND (:kinds::text[] IS NULL OR (sa.kind = ANY(:kinds::text[]) AND sb.kind = ANY(:kinds::text[])))
      AND (:countries::text[] IS NULL OR (sa.country = ANY(:countries::text[]) AND sb.country = ANY(:countries::text[])))
@@ -154,19 +155,17 @@ function computeFigures(rows: EdgeRow[]): NetworkFigures {
 }
 
 async function figures(ctx: Context, filter: Metrics['filter']): Promise<NetworkFigures> {
-  const v = ctx.visibility;
   const params = {
     kinds: filter?.stakeholderKinds?.length ? filter.stakeholderKinds : null,
     countries: filter?.countries?.length ? filter.countries : null,
     types: filter?.partnershipTypes?.length ? filter.partnershipTypes : null,
     areas: filter?.therapeuticAreas?.length ? filter.therapeuticAreas : null,
-    ...v.params,
   };
-  const [{ version }] = (await ctx.db.query(DATA_VERSION_SQL)) as { version: string }[];
+  const [{ version }] = await ctx.scope.sql<{ version: string }>(DATA_VERSION_SQL);
   // The scope: what the SQL depends on besides the data (visibility, own-organisation scope, filter); ADMIN sees one graph.
-  const key = JSON.stringify([version, v.all ? 'all' : v.params, scoped(ctx), params.kinds, params.countries, params.types, params.areas]);
+  const key = JSON.stringify([version, ctx.scope.seesEverything ? 'all' : ctx.scope.params, scoped(ctx), params.kinds, params.countries, params.types, params.areas]);
   return remember(key, async () => {
-    const rows = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(edgesSql(ctx), params))) as EdgeRow[];
+    const rows = await ctx.scope.sql<EdgeRow>(edgesSql(ctx), params);
     return computeFigures(rows);
   });
 }
@@ -181,7 +180,7 @@ export const RECENCY_DAYS = 180;
  * is missing or archived, or, for everyone but ADMIN, a patient (no individual patient's relationships).
  */
 const strengthSql = (ctx: Context): string => {
-  const v = ctx.visibility;
+  const scope = ctx.scope;
   const own = scoped(ctx);
   return `
   WITH pair AS (
@@ -195,7 +194,7 @@ const strengthSql = (ctx: Context): string => {
        AND EXISTS (SELECT 1 FROM interaction_participant pb WHERE pb.interaction_id = i.id AND pb.stakeholder_id = :b)
        AND (:from::timestamptz IS NULL OR i.occurred_at >= :from::timestamptz)
        AND (:to::timestamptz IS NULL OR i.occurred_at < :to::timestamptz)
-       AND ${v.interaction('i')}
+       AND ${scope.rule('Interaction', 'i')}
        ${own ? `AND (i.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant po WHERE po.interaction_id = i.id AND po.stakeholder_id = :vOrg))` : ''}
   )
   SELECT
@@ -205,14 +204,14 @@ const strengthSql = (ctx: Context): string => {
     (SELECT count(*)::int FROM partnership p
       WHERE EXISTS (SELECT 1 FROM partnership_member ma WHERE ma.partnership_id = p.id AND ma.stakeholder_id = :a AND ma.left_at IS NULL)
         AND EXISTS (SELECT 1 FROM partnership_member mb WHERE mb.partnership_id = p.id AND mb.stakeholder_id = :b AND mb.left_at IS NULL)
-        AND ${v.partnership('p')}
+        AND ${scope.rule('Partnership', 'p')}
         ${own ? `AND EXISTS (SELECT 1 FROM partnership_member mo WHERE mo.partnership_id = p.id AND mo.stakeholder_id = :vOrg AND mo.left_at IS NULL)` : ''}
     ) AS shared_partnerships,
     (SELECT count(*)::int FROM contract c
       WHERE c.status = 'ACTIVE'
         AND EXISTS (SELECT 1 FROM contract_party ca WHERE ca.contract_id = c.id AND ca.stakeholder_id = :a)
         AND EXISTS (SELECT 1 FROM contract_party cb WHERE cb.contract_id = c.id AND cb.stakeholder_id = :b)
-        AND ${v.contract('c')}
+        AND ${scope.rule('Contract', 'c')}
         ${own ? `AND EXISTS (SELECT 1 FROM contract_party co WHERE co.contract_id = c.id AND co.stakeholder_id = :vOrg)` : ''}
     ) AS active_contracts
   FROM pair`;
@@ -226,24 +225,22 @@ export const networkService = {
 
   /** The first `first` of a ranking; patients only for ADMIN (no individual patient is exposed). */
   async top(ctx: Context, ranking: Ranked[], first: number): Promise<RankedStakeholder[]> {
-    const admin = ctx.viewer?.role === Role.ADMIN;
-    const picked = ranking.filter((r) => admin || !r.patient).slice(0, first);
+    const picked = ranking.filter((r) => ctx.scope.reporting.showsPatients || !r.patient).slice(0, first);
     const found = await Promise.all(picked.map((r) => ctx.loaders.stakeholder.load(r.id)));
-    return picked.map((r, i) => ({ stakeholder: found[i] as Stakeholder, value: r.value }));
+    return picked.map((r, i) => ({ stakeholder: reportedStakeholder(found[i] as Stakeholder), value: r.value }));
   },
 
   async relationshipStrength(ctx: Context, metrics: Metrics, aId: string, bId: string): Promise<RelationshipStrength | null> {
-    const a = stakeholderIdOf(ctx, aId);
-    const b = stakeholderIdOf(ctx, bId);
+    const [a, b] = [reportSubjectId(ctx, aId), reportSubjectId(ctx, bId)];
     if (!a || !b) return null;
-    const params = { a, b, from: metrics.from, to: metrics.to, admin: ctx.viewer?.role === Role.ADMIN, ...ctx.visibility.params };
-    const rows = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(strengthSql(ctx), params))) as {
+    const params = { a, b, from: metrics.from, to: metrics.to, admin: ctx.scope.reporting.showsPatients };
+    const rows = await ctx.scope.sql<{
       interactions: number;
       last_interaction_at: Date | null;
       score: number;
       shared_partnerships: number;
       active_contracts: number;
-    }[];
+    }>(strengthSql(ctx), params);
     if (!rows.length) return null;
     const [r] = rows;
     return {

@@ -1,14 +1,14 @@
 import { Max, Min } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { Stakeholder } from '../stakeholder/stakeholder.entity';
+import { ReportedStakeholder } from './reporting.types';
 import { Metrics } from './metrics.types';
 import { relationshipsService } from './relationships.service';
 
 @ObjectType('RelationshipScore', { description: "One of a stakeholder's relationships, measured as in `relationshipStrength`." })
 export class RelationshipScore {
-  @Field(() => Stakeholder)
-  stakeholder: Stakeholder;
+  @Field(() => ReportedStakeholder)
+  stakeholder: ReportedStakeholder;
 
   @Field(() => Float, { description: 'Sum over the shared interactions within the period of exp(-age in days / 180).' })
   score: number;

@@ -1,9 +1,9 @@
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { Role } from '../../access/viewer';
+import { reportSubjectId } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { visibleEdge } from '../graph/graph.loaders';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import type { Metrics } from './metrics.types';
+import { reportedStakeholder } from './reporting.types';
 import { ownOrgEdge, RECENCY_DAYS, scoped } from './network.service';
 import type { Reach, RelationshipScore } from './relationships.resolver';
 
@@ -15,7 +15,7 @@ import type { Reach, RelationshipScore } from './relationships.resolver';
  * summed per partner; archived partners dropped; patients (as subject or partner) only for ADMIN.
  */
 const strongestSql = (ctx: Context): string => {
-  const v = ctx.visibility;
+  const scope = ctx.scope;
   const own = scoped(ctx);
   return `
   WITH subject AS (
@@ -30,7 +30,7 @@ const strongestSql = (ctx: Context): string => {
       JOIN interaction_participant o ON o.interaction_id = i.id AND o.stakeholder_id <> s.id
      WHERE (:from::timestamptz IS NULL OR i.occurred_at >= :from::timestamptz)
        AND (:to::timestamptz IS NULL OR i.occurred_at < :to::timestamptz)
-       AND ${v.interaction('i')}
+       AND ${scope.rule('Interaction', 'i')}
        ${own ? `AND (i.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant po WHERE po.interaction_id = i.id AND po.stakeholder_id = :vOrg))` : ''}
      GROUP BY o.stakeholder_id
   ),
@@ -40,7 +40,7 @@ const strongestSql = (ctx: Context): string => {
       JOIN partnership_member me ON me.stakeholder_id = s.id AND me.left_at IS NULL
       JOIN partnership p ON p.id = me.partnership_id
       JOIN partnership_member o ON o.partnership_id = p.id AND o.left_at IS NULL AND o.stakeholder_id <> s.id
-     WHERE ${v.partnership('p')}
+     WHERE ${scope.rule('Partnership', 'p')}
        ${own ? `AND EXISTS (SELECT 1 FROM partnership_member mo WHERE mo.partnership_id = p.id AND mo.stakeholder_id = :vOrg AND mo.left_at IS NULL)` : ''}
      GROUP BY o.stakeholder_id
   ),
@@ -50,7 +50,7 @@ const strongestSql = (ctx: Context): string => {
       JOIN contract_party me ON me.stakeholder_id = s.id
       JOIN contract c ON c.id = me.contract_id AND c.status = 'ACTIVE'
       JOIN contract_party o ON o.contract_id = c.id AND o.stakeholder_id <> s.id
-     WHERE ${v.contract('c')}
+     WHERE ${scope.rule('Contract', 'c')}
        ${own ? `AND EXISTS (SELECT 1 FROM contract_party co WHERE co.contract_id = c.id AND co.stakeholder_id = :vOrg)` : ''}
      GROUP BY o.stakeholder_id
   ),
@@ -78,7 +78,7 @@ const strongestSql = (ctx: Context): string => {
  */
 const reachSql = (ctx: Context, hops: number): string => {
   const layers = Array.from({ length: hops }, (_, i) => i + 1);
-  const edge = `${visibleEdge(ctx.visibility, 'e')} AND ${scoped(ctx) ? ownOrgEdge('e') : 'TRUE'}`;
+  const edge = `${visibleEdge(ctx.scope, 'e')} AND ${scoped(ctx) ? ownOrgEdge('e') : 'TRUE'}`;
   const layer = (n: number): string => `
   l${n} AS MATERIALIZED (
     SELECT DISTINCT e.target_id AS id
@@ -96,19 +96,16 @@ const reachSql = (ctx: Context, hops: number): string => {
 
 export const relationshipsService = {
   async strongestRelationships(ctx: Context, metrics: Metrics, stakeholderId: string, first: number): Promise<RelationshipScore[]> {
-    const s = stakeholderIdOf(ctx, stakeholderId);
+    const s = reportSubjectId(ctx, stakeholderId);
     if (!s) return [];
-    const params = { s, first, from: metrics.from, to: metrics.to, admin: ctx.viewer?.role === Role.ADMIN, ...ctx.visibility.params };
-    const rows = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(strongestSql(ctx), params))) as {
-      id: string;
-      score: number;
-      interactions: number;
-      shared_partnerships: number;
-      active_contracts: number;
-    }[];
+    const params = { s, first, from: metrics.from, to: metrics.to, admin: ctx.scope.reporting.showsPatients };
+    const rows = await ctx.scope.sql<{ id: string; score: number; interactions: number; shared_partnerships: number; active_contracts: number }>(
+      strongestSql(ctx),
+      params,
+    );
     const found = await Promise.all(rows.map((r) => ctx.loaders.stakeholder.load(r.id)));
     return rows.map((r, i) => ({
-      stakeholder: found[i] as Stakeholder,
+      stakeholder: reportedStakeholder(found[i] as Stakeholder),
       score: r.score,
       interactions: r.interactions,
       sharedPartnerships: r.shared_partnerships,
@@ -117,10 +114,9 @@ export const relationshipsService = {
   },
 
   async reach(ctx: Context, stakeholderId: string, hops: number): Promise<Reach | null> {
-    const s = stakeholderIdOf(ctx, stakeholderId);
+    const s = reportSubjectId(ctx, stakeholderId);
     if (!s) return null;
-    const params = { s, admin: ctx.viewer?.role === Role.ADMIN, ...ctx.visibility.params };
-    const [row] = (await ctx.db.query(...ctx.db.driver.escapeQueryWithParameters(reachSql(ctx, hops), params))) as Record<string, number | boolean>[];
+    const [row] = await ctx.scope.sql<Record<string, number | boolean>>(reachSql(ctx, hops), { s, admin: ctx.scope.reporting.showsPatients });
     if (!row.found) return null;
     const byHop = Array.from({ length: hops }, (_, i) => ({ hops: i + 1, stakeholders: row[`hop${i + 1}`] as number }));
     return { byHop, total: byHop.reduce((sum, h) => sum + h.stakeholders, 0) };

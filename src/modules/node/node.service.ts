@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { isRedactedPatientId, stakeholderIdOf } from '../../access/patient-ids';
+import { openStakeholderId } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
@@ -24,28 +24,8 @@ const FETCH: Record<GlobalIdType, Fetch> = {
   Affiliation: viaLoader((ctx) => ctx.loaders.affiliation),
   Partnership: viaLoader((ctx) => ctx.loaders.partnership),
   // A membership is visible with its partnership, a party with its contract: one query each.
-  PartnershipMember: async (ctx, ids) =>
-    inIdOrder(
-      ids,
-      await ctx.db
-        .getRepository(PartnershipMember)
-        .createQueryBuilder('m')
-        .innerJoin('m.partnership', 'p')
-        .where('m.id = ANY(:ids)', { ids })
-        .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
-        .getMany(),
-    ),
-  ContractParty: async (ctx, ids) =>
-    inIdOrder(
-      ids,
-      await ctx.db
-        .getRepository(ContractParty)
-        .createQueryBuilder('cp')
-        .innerJoin('cp.contractRel', 'c')
-        .where('cp.id = ANY(:ids)', { ids })
-        .andWhere(ctx.visibility.contract('c'), ctx.visibility.params)
-        .getMany(),
-    ),
+  PartnershipMember: async (ctx, ids) => inIdOrder(ids, await ctx.scope.query(PartnershipMember, 'm').andWhere('m.id = ANY(:ids)', { ids }).getMany()),
+  ContractParty: async (ctx, ids) => inIdOrder(ids, await ctx.scope.query(ContractParty, 'cp').andWhere('cp.id = ANY(:ids)', { ids }).getMany()),
   Commitment: viaLoader((ctx) => ctx.loaders.commitment),
   Contract: viaLoader((ctx) => ctx.loaders.contract),
   Interaction: viaLoader((ctx) => ctx.loaders.interaction),
@@ -53,15 +33,15 @@ const FETCH: Record<GlobalIdType, Fetch> = {
 };
 
 /**
- * The type and database id a global ID names. A redacted patient's id opens only for the
- * organisation it was shown to (null for anyone else, like an unknown id).
+ * The type and database id a global ID names. A stakeholder id opens as `openStakeholderId` says:
+ * a redacted patient's id only for the organisation it was shown to, a patient's real id only for
+ * viewers who may read who the patient is (null otherwise, like an unknown id).
  */
-function decode(ctx: Context, globalId: string): { type: GlobalIdType; id: string } | null {
-  if (isRedactedPatientId(globalId)) {
-    const id = stakeholderIdOf(ctx, globalId);
-    return id ? { type: 'Stakeholder', id } : null;
-  }
-  return fromGlobalId(globalId);
+async function decode(ctx: Context, globalId: string): Promise<{ type: GlobalIdType; id: string } | null> {
+  const decoded = fromGlobalId(globalId);
+  if (decoded && decoded.type !== 'Stakeholder') return decoded;
+  const id = await openStakeholderId(ctx, globalId);
+  return id ? { type: 'Stakeholder', id } : null;
 }
 
 export const nodeService = {
@@ -73,7 +53,7 @@ export const nodeService = {
   /** Records by global ID, in order; null for an unknown, malformed or hidden one. One fetch per type. */
   async findMany(ctx: Context, globalIds: readonly string[]): Promise<(Node | null)[]> {
     if (globalIds.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids.`, 'ids');
-    const decoded = globalIds.map((id) => decode(ctx, id));
+    const decoded = await Promise.all(globalIds.map((id) => decode(ctx, id)));
     const byType = new Map<GlobalIdType, string[]>();
     for (const d of decoded) if (d) byType.set(d.type, [...(byType.get(d.type) ?? []), d.id]);
     const found = new Map<string, Node | null>();

@@ -1,22 +1,16 @@
-import type { LoaderScope } from '../../graphql/loaders';
-import type { DataSource } from 'typeorm';
+import type { Scope } from '../../access/scope';
 import { byIdLoader, groupLoader } from '../../shared/loader';
 import { Partnership, PartnershipMember } from './partnership.entity';
 
 /** Loaders fetch only partnerships the viewer may see: a hidden one is missing, and so are its memberships. */
-export function createPartnershipLoaders(db: DataSource, { visibility: v }: LoaderScope) {
+export function createPartnershipLoaders(scope: Scope) {
   const members = () =>
-    db
-      .getRepository(PartnershipMember)
-      .createQueryBuilder('m')
-      .innerJoin('m.partnership', 'p')
-      .andWhere(v.partnership('p'), v.params)
+    scope
+      .query(PartnershipMember, 'm')
       .orderBy('m.joined_at')
       .addOrderBy('m.id');
   return {
-    partnership: byIdLoader((ids) =>
-      db.getRepository(Partnership).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).andWhere(v.partnership('p'), v.params).getMany(),
-    ),
+    partnership: byIdLoader((ids) => scope.query(Partnership, 'p').andWhere('p.id = ANY(:ids)', { ids }).getMany()),
     /** Every membership of each visible partnership, past ones included, oldest first. */
     membersByPartnership: groupLoader(
       (ids) => members().andWhere('m.partnership_id = ANY(:ids)', { ids }).getMany(),

@@ -1,5 +1,5 @@
 import { onEveryStakeholderType } from '../stakeholder/stakeholder.rules';
-import { isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
+import { isAuthenticated, readsRecords } from '../../access/rules';
 
 export const partnershipRules = {
   ...onEveryStakeholderType({ partnerships: readsRecords, memberships: readsRecords }),
@@ -7,16 +7,10 @@ export const partnershipRules = {
     partnership: readsRecords,
     partnerships: readsRecords,
   },
-  Mutation: {
-    proposePartnership: recordsEngagement,
-    changePartnershipStatus: recordsEngagement,
-    addPartnershipMember: recordsEngagement,
-    removePartnershipMember: recordsEngagement,
-  },
-  Partnership: isAuthenticated,
-  PartnershipMember: isAuthenticated,
-  PartnershipConnection: isAuthenticated,
-  PartnershipEdge: isAuthenticated,
+  Partnership: readsRecords,
+  PartnershipMember: readsRecords,
+  PartnershipConnection: readsRecords,
+  PartnershipEdge: readsRecords,
   PartnershipPayload: isAuthenticated,
   PartnershipMemberPayload: isAuthenticated,
 };

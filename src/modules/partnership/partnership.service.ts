@@ -1,11 +1,8 @@
 import { IsNull, type EntityManager } from 'typeorm';
-import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { findVisible } from '../../access/record-visibility';
-import type { Viewer } from '../../access/viewer';
+import { authorize } from '../../access/actions';
+import { openStakeholderId, openStakeholderIds } from '../../access/patient-ids';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { fromGlobalId } from '../../graphql/global-id';
 import { loadByGlobalId } from '../../shared/loader';
 import {
   notFound,
@@ -59,8 +56,8 @@ function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKe
  * unknown id. Reads the database (not the request's loaders), so that no loader caches a row a
  * mutation is about to change.
  */
-function findVisiblePartnership(ctx: Context, globalId: string, manager: EntityManager = ctx.db.manager): Promise<Partnership | null> {
-  return findVisible(ctx, Partnership, 'Partnership', ctx.visibility.partnership, globalId, manager);
+function findVisiblePartnership(ctx: Context, globalId: string, manager?: EntityManager): Promise<Partnership | null> {
+  return ctx.scope.findVisible(Partnership, 'Partnership', globalId, manager);
 }
 
 /**
@@ -77,36 +74,9 @@ export async function resolveVisiblePartnershipRef(
   return partnership ? { partnership } : { errors: [notFound('partnership', 'input.partnershipId')] };
 }
 
-/** A membership by global ID, if the viewer may see its partnership; null otherwise. */
-async function findVisibleMember(ctx: Context, globalId: string): Promise<PartnershipMember | null> {
-  const decoded = fromGlobalId(globalId, 'PartnershipMember');
-  if (!decoded) return null;
-  return ctx.db
-    .getRepository(PartnershipMember)
-    .createQueryBuilder('m')
-    .innerJoin('m.partnership', 'p')
-    .where('m.id = :id', { id: decoded.id })
-    .andWhere(ctx.visibility.partnership('p'), ctx.visibility.params)
-    .getOne();
-}
-
-/** The current (not yet left) memberships of a partnership. */
-export function currentMembers(manager: EntityManager, partnershipId: string): Promise<PartnershipMember[]> {
-  return manager.getRepository(PartnershipMember).findBy({ partnershipId, leftAt: IsNull() });
-}
-
-/**
- * ADMIN, or an engagement manager whose organisation is a current member. Reads the database, not
- * the request's loaders, so that no loader caches rows the mutation is about to change.
- */
-export async function assertActsForPartnership(ctx: Context, viewer: Viewer, partnershipId: string): Promise<void> {
-  if (isAdmin(viewer)) return;
-  const members = await currentMembers(ctx.db.manager, partnershipId);
-  assertActsForOneOf(
-    viewer,
-    members.map((m) => m.stakeholderId),
-    'a member organisation of this partnership',
-  );
+/** The current (not yet left) memberships of a partnership, in a mutation's transaction. */
+export function currentMembers(tx: EntityManager, partnershipId: string): Promise<PartnershipMember[]> {
+  return tx.getRepository(PartnershipMember).findBy({ partnershipId, leftAt: IsNull() });
 }
 
 /**
@@ -130,7 +100,7 @@ export const partnershipService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: PartnershipFilter | null, order?: PartnershipOrder | null): Promise<Page<Partnership>> {
-    const qb = ctx.db.getRepository(Partnership).createQueryBuilder('p').where(ctx.visibility.partnership('p'), ctx.visibility.params);
+    const qb = ctx.scope.query(Partnership, 'p');
     if (filter?.statuses?.length) qb.andWhere('p.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.types?.length) qb.andWhere('p.type = ANY(:types)', { types: filter.types });
     if (filter?.stages?.length) qb.andWhere('p.development_stage = ANY(:stages)', { stages: filter.stages });
@@ -139,7 +109,7 @@ export const partnershipService = {
       // An id that does not open (unknown, or sealed for another organisation) is a member of nothing.
       qb.andWhere(
         `EXISTS (SELECT 1 FROM partnership_member m WHERE m.partnership_id = p.id AND m.stakeholder_id = :memberId AND m.left_at IS NULL)`,
-        { memberId: stakeholderIdOf(ctx, filter.memberId) },
+        { memberId: await openStakeholderId(ctx, filter.memberId) },
       );
     }
     if (filter?.search) qb.andWhere('p.title ILIKE :search', { search: `%${escapeLike(filter.search.trim())}%` });
@@ -178,16 +148,11 @@ export const partnershipService = {
   },
 
   async propose(ctx: Context, input: ProposePartnershipInput): Promise<PayloadShape<Partnership>> {
-    const viewer = actingViewer(ctx);
-    assertActsForOneOf(
-      viewer,
-      input.members.map((m) => stakeholderIdOf(ctx, m.stakeholderId)),
-      'one of the proposed members',
-    );
+    await authorize(ctx.scope, 'partnership:propose', { memberIds: await openStakeholderIds(ctx, input.members.map((m) => m.stakeholderId)) });
     return runMutation(ctx, {
       operation: 'proposePartnership',
       input,
-      replay: (tx, ids) => tx.getRepository(Partnership).findOneBy({ id: ids.partnership }),
+      replay: { entity: Partnership, id: 'partnership' },
       run: async (tx) => {
         if (input.startDate && input.endDate && input.endDate < input.startDate) {
           return { errors: [userError(UserErrorCode.BAD_USER_INPUT, 'endDate cannot be before startDate.', 'input.endDate')] };
@@ -227,10 +192,9 @@ export const partnershipService = {
   },
 
   async changeStatus(ctx: Context, input: ChangePartnershipStatusInput): Promise<PayloadShape<Partnership>> {
-    const viewer = actingViewer(ctx);
     const current = await findVisiblePartnership(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('partnership', 'input.id')] };
-    await assertActsForPartnership(ctx, viewer, current.id);
+    await authorize(ctx.scope, 'partnership:changeStatus', { partnershipId: current.id });
     return runMutation(ctx, {
       operation: 'changePartnershipStatus',
       input,
@@ -260,16 +224,15 @@ export const partnershipService = {
   },
 
   async addMember(ctx: Context, input: AddPartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
-    const viewer = actingViewer(ctx);
     const partnership = await findVisiblePartnership(ctx, input.partnershipId);
     if (!partnership) {
       return { record: null, userErrors: [notFound('partnership', 'input.partnershipId')] };
     }
-    await assertActsForPartnership(ctx, viewer, partnership.id);
+    await authorize(ctx.scope, 'partnership:addMember', { partnershipId: partnership.id });
     return runMutation(ctx, {
       operation: 'addPartnershipMember',
       input,
-      replay: (tx, ids) => tx.getRepository(PartnershipMember).findOneBy({ id: ids.member }),
+      replay: { entity: PartnershipMember, id: 'member' },
       run: async (tx) => {
         const locked = await lockPartnership(tx, partnership.id);
         if (locked.status === PartnershipStatus.CONCLUDED) return { errors: [concluded('input.partnershipId')] };
@@ -293,10 +256,9 @@ export const partnershipService = {
   },
 
   async removeMember(ctx: Context, input: RemovePartnershipMemberInput): Promise<PayloadShape<PartnershipMember>> {
-    const viewer = actingViewer(ctx);
-    const member = await findVisibleMember(ctx, input.memberId);
+    const member = await ctx.scope.findVisible(PartnershipMember, 'PartnershipMember', input.memberId);
     if (!member) return { record: null, userErrors: [notFound('membership', 'input.memberId')] };
-    await assertActsForPartnership(ctx, viewer, member.partnershipId);
+    await authorize(ctx.scope, 'partnership:removeMember', { partnershipId: member.partnershipId });
     return runMutation<PartnershipMember>(ctx, {
       operation: 'removePartnershipMember',
       input,

@@ -1,4 +1,4 @@
-import { GraphQLCountryCode } from 'graphql-scalars';
+import { GraphQLCountryCode, GraphQLEmailAddress } from 'graphql-scalars';
 import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import {
   Check,
@@ -88,7 +88,7 @@ export abstract class Stakeholder {
   @Column({ type: 'text' })
   kind: StakeholderKind;
 
-  @Field(() => String, { description: 'For a patient this is always the pseudonym.' })
+  @Field(() => String, { description: "For a patient, the pseudonym where you may read the patient's identity, otherwise a neutral label." })
   @Column({ type: 'text' })
   name: string;
 
@@ -148,14 +148,26 @@ export abstract class Stakeholder {
 @ObjectType({ implements: Stakeholder, description: 'A patient, known to the alliance by a pseudonym.' })
 @ChildEntity(StakeholderKind.PATIENT)
 export class Patient extends Stakeholder {
-  @Field(() => String, { description: 'Public: the name the alliance knows this patient by.' })
+  // Identity, contact and health fields are classified in policy.ts: the schema build wraps each
+  // (null unless the viewer may read it), whatever is declared here.
+  @Field(() => String, { nullable: true, description: 'Sensitive (identity): the name the alliance knows this patient by.' })
   override pseudonym: string;
+  @Field(() => String, { nullable: true, description: 'Sensitive (identity).' })
+  override displayName: string | null;
+  @Field(() => Int, { nullable: true, description: 'Sensitive (identity).' })
+  override birthYear: number | null;
+  @Field(() => GraphQLEmailAddress, { nullable: true, description: 'Sensitive (contact).' })
+  override email: string | null;
+  @Field(() => String, { nullable: true, description: 'Sensitive (contact).' })
+  override phone: string | null;
+  @Field(() => [String], { nullable: true, description: 'Sensitive (health).' })
+  override conditions: string[];
   @Field(() => [String])
   override languages: string[];
   @Field(() => [String], { description: 'e.g. EUPATI-trained.' })
   override expertise: string[];
-  // Identity, contact and health fields are resolved through the field policy
-  // (patient.resolver.ts), never straight from the entity.
+  @Field(() => [String], { description: 'Sensitive fields of this patient that are hidden from you (they resolve to null).' })
+  readonly redactedFields?: string[];
 }
 
 @ObjectType({ implements: Stakeholder })

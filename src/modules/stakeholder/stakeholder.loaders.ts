@@ -1,12 +1,9 @@
-import type { LoaderScope } from '../../graphql/loaders';
-import type { DataSource } from 'typeorm';
+import type { Scope } from '../../access/scope';
 import { byIdLoader } from '../../shared/loader';
 import { Stakeholder } from './stakeholder.entity';
 
-export function createStakeholderLoaders(db: DataSource, _scope: LoaderScope) {
+export function createStakeholderLoaders(scope: Scope) {
   return {
-    stakeholder: byIdLoader((ids) =>
-      db.getRepository(Stakeholder).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids }).getMany(),
-    ),
+    stakeholder: byIdLoader((ids) => scope.query(Stakeholder, 's').andWhere('s.id = ANY(:ids)', { ids }).getMany()),
   };
 }

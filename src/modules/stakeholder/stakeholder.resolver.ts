@@ -1,11 +1,9 @@
-import { GraphQLEmailAddress } from 'graphql-scalars';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { readSensitive, redactedFields } from '../../access/field-policy';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { presentedStakeholderId } from '../../access/patient-ids';
 import { Connection, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { Payload } from '../../shared/mutation';
-import { Patient, Stakeholder } from './stakeholder.entity';
+import { Stakeholder } from './stakeholder.entity';
 import {
   ArchiveStakeholderInput,
   CreateStakeholderInput,
@@ -58,34 +56,5 @@ export class StakeholderResolver {
   @Mutation(() => StakeholderPayload, { description: 'Archived stakeholders leave lists (unless asked for) but keep their history.' })
   archiveStakeholder(@Ctx() ctx: Context, @Arg('input', () => ArchiveStakeholderInput) input: ArchiveStakeholderInput) {
     return stakeholderService.archive(ctx, input);
-  }
-}
-
-/** A patient's identity, contact and health fields, each through the field policy. */
-@Resolver(() => Patient)
-export class PatientResolver {
-  @FieldResolver(() => String, { nullable: true, description: 'Sensitive (identity).' })
-  displayName(@Root() p: Patient, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Patient', 'displayName', p, (r) => r.displayName);
-  }
-  @FieldResolver(() => Int, { nullable: true, description: 'Sensitive (identity).' })
-  birthYear(@Root() p: Patient, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Patient', 'birthYear', p, (r) => r.birthYear);
-  }
-  @FieldResolver(() => GraphQLEmailAddress, { nullable: true, description: 'Sensitive (contact).' })
-  email(@Root() p: Patient, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Patient', 'email', p, (r) => r.email);
-  }
-  @FieldResolver(() => String, { nullable: true, description: 'Sensitive (contact).' })
-  phone(@Root() p: Patient, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Patient', 'phone', p, (r) => r.phone);
-  }
-  @FieldResolver(() => [String], { nullable: true, description: 'Sensitive (health).' })
-  conditions(@Root() p: Patient, @Ctx() ctx: Context) {
-    return readSensitive(ctx, 'Patient', 'conditions', p, (r) => r.conditions);
-  }
-  @FieldResolver(() => [String], { description: 'Sensitive fields of this patient that are hidden from you (they resolve to null).' })
-  redactedFields(@Root() p: Patient, @Ctx() ctx: Context) {
-    return redactedFields(ctx, 'Patient', p);
   }
 }

@@ -1,22 +1,18 @@
-import { hasRole, isAuthenticated, readsRecords, recordsEngagement } from '../../access/rules';
-import { Role } from '../../access/viewer';
-import { STAKEHOLDER_TYPE_NAME } from './stakeholder.entity';
+import { isAuthenticated, readsRecords } from '../../access/rules';
+import { STAKEHOLDER_TYPE_NAME, StakeholderKind } from './stakeholder.entity';
 
 export const stakeholderRules = {
   Query: {
     stakeholder: readsRecords,
     stakeholders: readsRecords,
   },
-  Mutation: {
-    createStakeholder: recordsEngagement,
-    updateStakeholder: hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PATIENT),
-    archiveStakeholder: hasRole(Role.ADMIN),
-  },
-  // Profile fields: any authenticated viewer. Relation fields added by other domains are
-  // declared there with `onEveryStakeholderType` (e.g. readsRecords, which leaves out ANALYST).
+  // An organisation's profile: any authenticated viewer. A patient, and every relation (declared by
+  // the other domains with `onEveryStakeholderType`): readers of records only, never ANALYST, whom
+  // no path leads to a patient or a relation (reports name organisations without linking to them).
   ...onEveryStakeholderType({ '*': isAuthenticated }),
-  StakeholderConnection: isAuthenticated,
-  StakeholderEdge: isAuthenticated,
+  [STAKEHOLDER_TYPE_NAME[StakeholderKind.PATIENT]]: { '*': readsRecords },
+  StakeholderConnection: readsRecords,
+  StakeholderEdge: readsRecords,
   StakeholderPayload: isAuthenticated,
 };
 

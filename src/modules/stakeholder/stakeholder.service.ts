@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { stakeholderIdOf } from '../../access/patient-ids';
-import { actingViewer, assertActsForOneOf, isAdmin } from '../../access/acting';
-import { CLASSES, Sensitivity } from '../../access/policy';
-import { Role } from '../../access/viewer';
+import { authorize } from '../../access/actions';
+import { openStakeholderId, openStakeholderIds } from '../../access/patient-ids';
+import { assertMayFilterOn } from '../../access/filters';
+import { decide } from '../../access/field-policy';
+import { MASKED_FIELDS, Sensitivity } from '../../access/policy';
+import { ConsentScope } from '../consent/consent.entity';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { forbidden } from '../../graphql/errors';
 import {
   notFound,
   runMutation,
@@ -41,14 +42,31 @@ export const KIND_FIELDS: Record<StakeholderKind, readonly (keyof StakeholderFie
 const ALL_KIND_FIELDS = new Set(Object.values(KIND_FIELDS).flat());
 const ARRAY_FIELDS = new Set(['tags', 'conditions', 'languages', 'expertise', 'diseaseAreas', 'therapeuticAreas']);
 const NON_NULL_FIELDS = new Set(['name', 'pseudonym', ...ARRAY_FIELDS]);
-/** Reference data (regulators, HTA bodies) is kept by the secretariat. */
-const ADMIN_ONLY_KINDS = new Set([StakeholderKind.REGULATOR, StakeholderKind.HTA_BODY]);
 
-const SORT: Record<StakeholderOrderField, SortKey & { value: (s: Stakeholder) => unknown }> = {
-  NAME: { expression: 's.name', cast: 'text', value: (s) => s.name },
-  CREATED_AT: { expression: 's.created_at', cast: 'timestamptz', value: (s) => s.createdAt },
-  UPDATED_AT: { expression: 's.updated_at', cast: 'timestamptz', value: (s) => s.updatedAt },
-};
+type StakeholderSort = SortKey & { value: (s: Stakeholder) => unknown };
+
+/**
+ * The orders of the list. By name, a patient whose identity the viewer may not read sorts by the
+ * neutral label it is shown under, not by its pseudonym (an order is an oracle too).
+ */
+function sortOf(ctx: Context, field: StakeholderOrderField): StakeholderSort {
+  switch (field) {
+    case StakeholderOrderField.NAME: {
+      const masked = MASKED_FIELDS.Patient.name.masked;
+      if (ctx.scope.seesEverything) return { expression: 's.name', cast: 'text', value: (s) => s.name };
+      return {
+        expression: `CASE WHEN s.kind = 'PATIENT' AND NOT ${ctx.scope.patientConsent('s.id', ConsentScope.IDENTITY)} THEN '${masked}' ELSE s.name END`,
+        cast: 'text',
+        value: async (s) =>
+          s.kind === StakeholderKind.PATIENT && !(await decide(ctx, 'Patient', Sensitivity.PATIENT_IDENTITY, s)) ? masked : s.name,
+      };
+    }
+    case StakeholderOrderField.CREATED_AT:
+      return { expression: 's.created_at', cast: 'timestamptz', value: (s) => s.createdAt };
+    case StakeholderOrderField.UPDATED_AT:
+      return { expression: 's.updated_at', cast: 'timestamptz', value: (s) => s.updatedAt };
+  }
+}
 
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -98,16 +116,14 @@ export interface StakeholderRef {
  * archived stakeholder cannot enter new records (BAD_USER_INPUT). Returns database ids in the order of `refs`.
  */
 export async function resolveStakeholderRefs(
-  ctx: Pick<Context, 'viewer'>,
+  ctx: Context,
   tx: EntityManager,
   refs: readonly StakeholderRef[],
 ): Promise<{ ids: string[] } | { errors: UserError[] }> {
-  // A redacted patient's id opens only for the viewer it was shown to.
-  const ids = refs.map((ref) => stakeholderIdOf(ctx, ref.globalId));
+  // A redacted patient's id opens only for the viewer it was shown to, a patient's real id only for viewers who may read who they are.
+  const ids = await openStakeholderIds(ctx, refs.map((ref) => ref.globalId));
   const known = ids.filter((id): id is string => id !== null);
-  const rows = known.length
-    ? await tx.getRepository(Stakeholder).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids: known }).getMany()
-    : [];
+  const rows = known.length ? await ctx.scope.query(Stakeholder, 's', tx).andWhere('s.id = ANY(:ids)', { ids: known }).getMany() : [];
   const byId = new Map(rows.map((s) => [s.id, s]));
   const errors = refs.flatMap((ref, i) => {
     const id = ids[i];
@@ -122,18 +138,8 @@ export async function resolveStakeholderRefs(
 
 /** The stakeholder a stakeholder id sent by this viewer names (a redacted patient's id included); null when there is none. */
 async function findByStakeholderId(ctx: Context, id: string): Promise<Stakeholder | null> {
-  const dbId = stakeholderIdOf(ctx, id);
-  return dbId ? ctx.db.getRepository(Stakeholder).findOneBy({ id: dbId }) : null;
-}
-
-/**
- * A filter on a sensitive field would be an oracle for the rows it leaves out: only viewers who
- * read the field on every record (its class's roles) may use it; anyone else is refused and
- * nothing runs.
- */
-function assertMayFilterOn(ctx: Context, sensitivity: Sensitivity, field: string): void {
-  const viewer = actingViewer(ctx);
-  if (!CLASSES[sensitivity].roles.includes(viewer.role)) throw forbidden(`You may not filter on ${field}.`);
+  const dbId = await openStakeholderId(ctx, id);
+  return dbId ? ctx.scope.visibleById(Stakeholder, dbId) : null;
 }
 
 function constraintError(error: unknown): UserError[] | null {
@@ -146,13 +152,13 @@ function constraintError(error: unknown): UserError[] | null {
 
 export const stakeholderService = {
   async find(ctx: Context, globalId: string): Promise<Stakeholder | null> {
-    const id = stakeholderIdOf(ctx, globalId);
+    const id = await openStakeholderId(ctx, globalId);
     return id ? ctx.loaders.stakeholder.load(id) : null;
   },
 
   async list(ctx: Context, page: PageArgs, filter?: StakeholderFilter | null, order?: StakeholderOrder | null): Promise<Page<Stakeholder>> {
-    if (filter?.conditions) assertMayFilterOn(ctx, Sensitivity.PATIENT_HEALTH, 'conditions');
-    const qb = ctx.db.getRepository(Stakeholder).createQueryBuilder('s');
+    if (filter?.conditions) assertMayFilterOn(ctx.scope, Sensitivity.PATIENT_HEALTH, 'conditions');
+    const qb = ctx.scope.query(Stakeholder, 's');
     if (!filter?.includeArchived) qb.andWhere('s.archived_at IS NULL');
     if (filter?.kinds?.length) qb.andWhere('s.kind = ANY(:kinds)', { kinds: filter.kinds });
     if (filter?.countries?.length) qb.andWhere('s.country = ANY(:countries)', { countries: filter.countries });
@@ -160,20 +166,22 @@ export const stakeholderService = {
     if (filter?.conditions?.length) {
       qb.andWhere(`s.kind = 'PATIENT' AND s.conditions && CAST(:conditions AS text[])`, { conditions: filter.conditions });
     }
-    if (filter?.search) qb.andWhere(`s.name ILIKE :search`, { search: `%${escapeLike(filter.search.trim())}%` });
-    const sort = SORT[order?.field ?? StakeholderOrderField.NAME];
+    // A patient's name is their pseudonym (identity): it is searched only where the viewer may read it.
+    if (filter?.search) {
+      qb.andWhere(`s.name ILIKE :search AND (s.kind <> 'PATIENT' OR ${ctx.scope.patientConsent('s.id', ConsentScope.IDENTITY)})`, {
+        search: `%${escapeLike(filter.search.trim())}%`,
+      });
+    }
+    const sort = sortOf(ctx, order?.field ?? StakeholderOrderField.NAME);
     return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC, sort.value);
   },
 
   async create(ctx: Context, input: CreateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
-    const viewer = actingViewer(ctx);
-    if (!isAdmin(viewer) && (viewer.role !== Role.ENGAGEMENT_MANAGER || ADMIN_ONLY_KINDS.has(input.kind))) {
-      throw forbidden(ADMIN_ONLY_KINDS.has(input.kind) ? `Only ADMIN registers a ${input.kind}.` : 'Only ADMIN or an engagement manager may register stakeholders.');
-    }
-    return runMutation(ctx, {
+    await authorize(ctx.scope, 'stakeholder:create', { kind: input.kind });
+    return runMutation<Stakeholder>(ctx, {
       operation: 'createStakeholder',
       input,
-      replay: (tx, ids) => tx.getRepository(Stakeholder).findOneBy({ id: ids.stakeholder }),
+      replay: { entity: Stakeholder, id: 'stakeholder' },
       run: async (tx: EntityManager) => {
         const checked = fieldValues(input.kind, input);
         if ('errors' in checked) return checked;
@@ -202,12 +210,9 @@ export const stakeholderService = {
   },
 
   async update(ctx: Context, input: UpdateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
-    const viewer = actingViewer(ctx);
     const current = await findByStakeholderId(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
-    const selfPatient = viewer.role === Role.PATIENT && viewer.patientId === current.id;
-    if (!selfPatient) assertActsForOneOf(viewer, [current.id], 'this organisation');
-    if (!isAdmin(viewer) && ADMIN_ONLY_KINDS.has(current.kind)) throw forbidden(`Only ADMIN edits a ${current.kind}.`);
+    await authorize(ctx.scope, 'stakeholder:update', current);
     return runMutation(ctx, {
       operation: 'updateStakeholder',
       input,
@@ -227,10 +232,9 @@ export const stakeholderService = {
   },
 
   async archive(ctx: Context, input: ArchiveStakeholderInput): Promise<PayloadShape<Stakeholder>> {
-    const viewer = actingViewer(ctx);
     const current = await findByStakeholderId(ctx, input.id);
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
-    if (!isAdmin(viewer)) throw forbidden('Only ADMIN archives stakeholders.');
+    await authorize(ctx.scope, 'stakeholder:archive', current);
     return runMutation(ctx, {
       operation: 'archiveStakeholder',
       input,

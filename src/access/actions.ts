@@ -1,0 +1,163 @@
+import { forbidden, unauthenticated } from '../graphql/errors';
+import type { StakeholderKind } from '../modules/stakeholder/stakeholder.entity';
+import type { Scope } from './scope';
+import { Role, type Viewer } from './viewer';
+
+/**
+ * Every write is a named action (DESIGN §3, CONVENTIONS 13): who may call its mutation at all
+ * (`roles`, from which the shield rule of the mutation is derived) and who may perform it on this
+ * record (`check`). Services call `authorize(scope, action, record)` before they write; a denial
+ * is FORBIDDEN and changes nothing. This is where the audit of writes hooks in.
+ */
+
+/** Reference data (regulators, HTA bodies) is kept by the secretariat. */
+const ADMIN_ONLY_KINDS: ReadonlySet<string> = new Set(['REGULATOR', 'HTA_BODY']);
+
+/** What each action is decided on. Ids are database ids (null: a reference that did not open). */
+export interface ActionRecords {
+  'stakeholder:create': { kind: StakeholderKind };
+  'stakeholder:update': { id: string; kind: StakeholderKind };
+  'stakeholder:archive': { id: string };
+  'partnership:propose': { memberIds: readonly (string | null)[] };
+  'partnership:changeStatus': { partnershipId: string };
+  'partnership:addMember': { partnershipId: string };
+  'partnership:removeMember': { partnershipId: string };
+  'commitment:make': { committerId: string | null; partnershipId: string | null };
+  'commitment:changeStatus': { committerId: string; partnershipId: string | null };
+  'contract:draft': { partyIds: readonly (string | null)[] };
+  'contract:sign': { partyId: string };
+  'contract:terminate': { partyIds: readonly string[] };
+  'interaction:record': { participantIds: readonly (string | null)[] };
+  'affiliation:add': { fromId: string; toId: string };
+  'affiliation:end': { fromId: string; toId: string };
+  'consent:grant': { patientId: string };
+  'consent:withdraw': { patientId: string };
+}
+export type Action = keyof ActionRecords;
+
+interface ActionRule<R> {
+  /** The mutation that performs it. */
+  mutation: string;
+  /** Roles that may call the mutation at all (the shield rule of the mutation). */
+  roles: Role[];
+  /** Why this viewer may not act on this record, or null when they may. Runs after the role check. */
+  check?: (scope: Scope, viewer: Viewer, record: R) => Promise<string | null> | string | null;
+}
+
+const isAdmin = (viewer: Viewer): boolean => viewer.role === Role.ADMIN;
+
+/** ADMIN, or an engagement manager acting for one of `orgIds`. */
+const actsForOneOf =
+  (what: string) =>
+  (viewer: Viewer, orgIds: readonly (string | null | undefined)[]): string | null =>
+    isAdmin(viewer) || (viewer.role === Role.ENGAGEMENT_MANAGER && viewer.orgId !== null && orgIds.includes(viewer.orgId))
+      ? null
+      : `Only ADMIN or an engagement manager of ${what} may do this.`;
+
+const ofPartnershipMember = actsForOneOf('a member organisation of this partnership');
+const ofParty = actsForOneOf('a party of this contract');
+
+/** ADMIN, or an engagement manager of a current member of the partnership. Read fresh, not through the loaders. */
+async function actsForPartnership(scope: Scope, viewer: Viewer, partnershipId: string): Promise<string | null> {
+  if (isAdmin(viewer)) return null;
+  return ofPartnershipMember(viewer, await scope.currentMemberIds(partnershipId));
+}
+
+/** ADMIN, or an engagement manager of the committer or of a current member of its partnership. */
+async function actsForCommitment(scope: Scope, viewer: Viewer, r: { committerId: string | null; partnershipId: string | null }) {
+  const refused = actsForOneOf('the committing organisation or of a member of its partnership');
+  if (isAdmin(viewer) || refused(viewer, [r.committerId]) === null) return null;
+  return refused(viewer, r.partnershipId ? await scope.currentMemberIds(r.partnershipId) : []);
+}
+
+/**
+ * A patient's affiliation to a patient organisation is health data: recording one needs the right
+ * to see it (the affiliation's own record rule, asked of the link to be), or the answer (a
+ * CONFLICT for an existing hidden one, a record one cannot see afterwards) would tell what the
+ * viewer may not know.
+ */
+async function mayRecordAffiliation(scope: Scope, r: { fromId: string; toId: string }): Promise<string | null> {
+  const [row] = await scope.sql<{ visible: boolean }>(
+    `SELECT ${scope.rule('Affiliation', 'a')} AS visible FROM (SELECT CAST(:fromId AS uuid) AS from_id, CAST(:toId AS uuid) AS to_id) a`,
+    r,
+  );
+  return row.visible ? null : "Recording a patient's affiliation to a patient organisation needs the patient's HEALTH consent for your organisation.";
+}
+
+const patientThemself = (viewer: Viewer, patientId: string): string | null =>
+  isAdmin(viewer) || (viewer.role === Role.PATIENT && viewer.patientId === patientId) ? null : 'Only the patient themself or ADMIN may do this.';
+
+const MANAGERS = [Role.ADMIN, Role.ENGAGEMENT_MANAGER];
+
+export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
+  'stakeholder:create': {
+    mutation: 'createStakeholder',
+    roles: MANAGERS,
+    check: (_s, viewer, r) => (!isAdmin(viewer) && ADMIN_ONLY_KINDS.has(r.kind) ? `Only ADMIN registers a ${r.kind}.` : null),
+  },
+  'stakeholder:update': {
+    mutation: 'updateStakeholder',
+    roles: [Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PATIENT],
+    check: (_s, viewer, r) => {
+      if (isAdmin(viewer)) return null;
+      if (ADMIN_ONLY_KINDS.has(r.kind)) return `Only ADMIN edits a ${r.kind}.`;
+      if (viewer.role === Role.PATIENT && viewer.patientId === r.id) return null;
+      return actsForOneOf('this organisation')(viewer, [r.id]);
+    },
+  },
+  'stakeholder:archive': { mutation: 'archiveStakeholder', roles: [Role.ADMIN] },
+  'partnership:propose': {
+    mutation: 'proposePartnership',
+    roles: MANAGERS,
+    check: (_s, viewer, r) => actsForOneOf('one of the proposed members')(viewer, r.memberIds),
+  },
+  'partnership:changeStatus': { mutation: 'changePartnershipStatus', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
+  'partnership:addMember': { mutation: 'addPartnershipMember', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
+  'partnership:removeMember': { mutation: 'removePartnershipMember', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
+  'commitment:make': { mutation: 'makeCommitment', roles: MANAGERS, check: actsForCommitment },
+  'commitment:changeStatus': { mutation: 'changeCommitmentStatus', roles: MANAGERS, check: actsForCommitment },
+  'contract:draft': { mutation: 'draftContract', roles: MANAGERS, check: (_s, viewer, r) => ofParty(viewer, r.partyIds) },
+  'contract:sign': {
+    mutation: 'signContract',
+    // A patient party signs for themself.
+    roles: [Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PATIENT],
+    check: (_s, viewer, r) =>
+      isAdmin(viewer) ||
+      (viewer.role === Role.ENGAGEMENT_MANAGER && viewer.orgId === r.partyId) ||
+      (viewer.role === Role.PATIENT && viewer.patientId === r.partyId)
+        ? null
+        : 'An engagement manager signs only for their own organisation, a patient only for themself.',
+  },
+  'contract:terminate': { mutation: 'terminateContract', roles: MANAGERS, check: (_s, viewer, r) => ofParty(viewer, r.partyIds) },
+  'interaction:record': {
+    mutation: 'recordInteraction',
+    roles: MANAGERS,
+    check: (_s, viewer, r) => actsForOneOf('a participating organisation')(viewer, r.participantIds),
+  },
+  'affiliation:add': {
+    mutation: 'addAffiliation',
+    roles: MANAGERS,
+    check: async (scope, viewer, r) => actsForOneOf('either stakeholder')(viewer, [r.fromId, r.toId]) ?? (await mayRecordAffiliation(scope, r)),
+  },
+  'affiliation:end': {
+    mutation: 'endAffiliation',
+    roles: MANAGERS,
+    check: (_s, viewer, r) => actsForOneOf('either stakeholder')(viewer, [r.fromId, r.toId]),
+  },
+  'consent:grant': { mutation: 'grantConsent', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
+  'consent:withdraw': { mutation: 'withdrawConsent', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
+};
+
+/**
+ * May the request's viewer perform `action` on `record`? Throws UNAUTHENTICATED without a viewer
+ * and FORBIDDEN (with the reason) when not; returns the acting viewer otherwise.
+ */
+export async function authorize<A extends Action>(scope: Scope, action: A, record: ActionRecords[A]): Promise<Viewer> {
+  const viewer = scope.viewer;
+  if (!viewer) throw unauthenticated();
+  const rule = ACTIONS[action] as ActionRule<ActionRecords[A]>;
+  if (!rule.roles.includes(viewer.role)) throw forbidden(`This needs one of the roles ${rule.roles.join(', ')}.`);
+  const refused = rule.check ? await rule.check(scope, viewer, record) : null;
+  if (refused) throw forbidden(refused);
+  return viewer;
+}

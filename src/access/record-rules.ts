@@ -1,0 +1,118 @@
+import { ConsentScope } from '../modules/consent/consent.entity';
+import { CONSENT_HOLDER_ROLES } from './policy';
+import { Role, type Viewer } from './viewer';
+
+/**
+ * The record rules of DESIGN §3 as SQL predicates, one per record type, so that records a viewer
+ * may not see never leave the database. Modules never write them: `Scope.query(Entity, alias)`
+ * adds the rule of the entity, and `Scope.rule(type, alias)` gives it for a join or a raw
+ * statement. Each predicate takes the SQL alias of the row and uses the named parameters
+ * `:vOrg`, `:vPatient` and `:vPurpose` (see `ruleParams`).
+ */
+export type RecordType =
+  | 'Stakeholder'
+  | 'Partnership'
+  | 'PartnershipMember'
+  | 'Contract'
+  | 'ContractParty'
+  | 'Commitment'
+  | 'Interaction'
+  | 'InteractionParticipant'
+  | 'Affiliation'
+  | 'Consent';
+
+export interface RuleParams {
+  vOrg: string | null;
+  vPatient: string | null;
+  vPurpose: string | null;
+}
+
+export const ruleParams = (viewer: Viewer | null): RuleParams => ({
+  vOrg: viewer?.orgId ?? null,
+  vPatient: viewer?.patientId ?? null,
+  vPurpose: viewer?.purpose ?? null,
+});
+
+/**
+ * The consent rule, the one SQL form of it: consent row `c` is active now and covers `scope` for
+ * the request's purpose, granted to the viewer's organisation or to the whole alliance.
+ * (`isActiveConsent` below is its JS form, for a consent already in memory.)
+ */
+export function consentCovers(c: string, scope: ConsentScope | string): string {
+  return `((${c}.grantee_id = :vOrg OR ${c}.grantee_id IS NULL) AND ${scope} = ANY(${c}.scopes) AND :vPurpose = ANY(${c}.purposes)
+    AND ${activeConsentSql(c)})`;
+}
+
+/** Consent row `c` is neither withdrawn nor expired. */
+export const activeConsentSql = (c: string): string => `${c}.withdrawn_at IS NULL AND (${c}.expires_at IS NULL OR ${c}.expires_at > now())`;
+
+/** "Us" as stakeholders: the viewer's organisation and, for a patient login, the patient. */
+const US = '(:vOrg, :vPatient)';
+
+export interface RecordRules {
+  /** True for ADMIN: every rule is TRUE. */
+  all: boolean;
+  /** The viewer may read fields of `scope` about the patient `patientIdExpr` names (the patient themself, or their consent). */
+  patientConsent(patientIdExpr: string, scope: ConsentScope): string;
+  /** The rule of each record type over the row aliased `alias`. */
+  of(type: RecordType, alias: string): string;
+}
+
+type RuleMap = Record<RecordType, (alias: string) => string>;
+
+/** The rules for one viewer. ADMIN sees every record; no viewer sees none. */
+export function recordRules(viewer: Viewer | null): RecordRules {
+  if (!viewer || viewer.role === Role.ADMIN) {
+    const all = viewer !== null;
+    const constant = all ? 'TRUE' : 'FALSE';
+    return { all, patientConsent: () => constant, of: () => constant };
+  }
+  const holdsConsent = CONSENT_HOLDER_ROLES.includes(viewer.role) && viewer.orgId !== null;
+  const patientConsent = (patientIdExpr: string, scope: ConsentScope): string => {
+    const own = `${patientIdExpr} = :vPatient`;
+    if (!holdsConsent) return `(${own})`;
+    return `(${own} OR EXISTS (SELECT 1 FROM consent v_c WHERE v_c.patient_id = ${patientIdExpr} AND ${consentCovers('v_c', `'${scope}'`)}))`;
+  };
+  const partnership = (alias: string): string =>
+    `(${alias}.visibility = 'ALLIANCE' OR EXISTS (SELECT 1 FROM partnership_member v_m WHERE v_m.partnership_id = ${alias}.id
+      AND v_m.left_at IS NULL AND v_m.stakeholder_id IN ${US}))`;
+  /** A record in a partnership is visible with it; a record in none is not visible through this clause. */
+  const inVisiblePartnership = (expr: string): string =>
+    `(${expr} IS NOT NULL AND EXISTS (SELECT 1 FROM partnership v_p WHERE v_p.id = ${expr} AND ${partnership('v_p')}))`;
+  const contract = (alias: string): string =>
+    `EXISTS (SELECT 1 FROM contract_party v_cp WHERE v_cp.contract_id = ${alias}.id AND v_cp.stakeholder_id IN ${US})`;
+  const interaction = (alias: string): string =>
+    `(${alias}.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant v_ip WHERE v_ip.interaction_id = ${alias}.id
+      AND v_ip.stakeholder_id IN ${US}) OR ${inVisiblePartnership(`${alias}.partnership_id`)})`;
+  const rules: RuleMap = {
+    // Profiles are public to every authenticated viewer; what of a patient is shown is the field policy's.
+    Stakeholder: () => 'TRUE',
+    Partnership: partnership,
+    PartnershipMember: (alias) => `EXISTS (SELECT 1 FROM partnership v_mp WHERE v_mp.id = ${alias}.partnership_id AND ${partnership('v_mp')})`,
+    Contract: contract,
+    ContractParty: (alias) => `EXISTS (SELECT 1 FROM contract_party v_cp WHERE v_cp.contract_id = ${alias}.contract_id AND v_cp.stakeholder_id IN ${US})`,
+    // Without a partnership a commitment is its committer's and beneficiary's business only, and,
+    // for a follow-up of an interaction, that interaction's participants' and recorder's.
+    Commitment: (alias) =>
+      `(${alias}.committer_id IN ${US} OR ${alias}.beneficiary_id IN ${US} OR ${inVisiblePartnership(`${alias}.partnership_id`)}
+        OR (${alias}.partnership_id IS NULL AND ${alias}.interaction_id IS NOT NULL AND EXISTS (SELECT 1 FROM interaction v_fi WHERE v_fi.id = ${alias}.interaction_id
+          AND (v_fi.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant v_fp WHERE v_fp.interaction_id = v_fi.id
+            AND v_fp.stakeholder_id IN ${US})))))`,
+    // Without a partnership an interaction is its participants' and recorder's business only: a
+    // patient's presence at a disease-specific meeting is health data.
+    Interaction: interaction,
+    InteractionParticipant: (alias) => `EXISTS (SELECT 1 FROM interaction v_i WHERE v_i.id = ${alias}.interaction_id AND ${interaction('v_i')})`,
+    // A patient's affiliation to a patient organisation reveals a condition: PATIENT_HEALTH.
+    Affiliation: (alias) =>
+      `(NOT EXISTS (SELECT 1 FROM stakeholder v_f JOIN stakeholder v_t ON v_t.id = ${alias}.to_id WHERE v_f.id = ${alias}.from_id
+          AND ((v_f.kind = 'PATIENT' AND v_t.kind = 'PATIENT_ORGANISATION') OR (v_f.kind = 'PATIENT_ORGANISATION' AND v_t.kind = 'PATIENT')))
+        OR ${patientConsent(`${alias}.from_id`, ConsentScope.HEALTH)} OR ${patientConsent(`${alias}.to_id`, ConsentScope.HEALTH)})`,
+    Consent: (alias) => `${alias}.patient_id = :vPatient`,
+  };
+  return { all: false, patientConsent, of: (type, alias) => rules[type](alias) };
+}
+
+/** The JS form of `activeConsentSql`, for a consent already read: neither withdrawn nor expired at `now`. */
+export function isActiveConsent(consent: { withdrawnAt: Date | null; expiresAt: Date | null }, now = new Date()): boolean {
+  return consent.withdrawnAt === null && (consent.expiresAt === null || consent.expiresAt > now);
+}

@@ -1,0 +1,153 @@
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
+import type { ConsentScope } from '../modules/consent/consent.entity';
+import { CONSENT_HOLDER_ROLES } from './policy';
+import { consentCovers, recordRules, ruleParams, type RecordRules, type RecordType, type RuleParams } from './record-rules';
+import { Role, type Viewer } from './viewer';
+
+/** An entity class (a subclass, e.g. `Patient`, counts as its base `Stakeholder`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EntityClass<E> = abstract new (...args: any[]) => E;
+
+const RECORD_TYPES = new Set<string>([
+  'Stakeholder',
+  'Partnership',
+  'PartnershipMember',
+  'Contract',
+  'ContractParty',
+  'Commitment',
+  'Interaction',
+  'InteractionParticipant',
+  'Affiliation',
+  'Consent',
+] satisfies RecordType[]);
+
+/** The record type whose rule applies to rows of `entity`; an entity without a rule cannot be read through a scope. */
+function recordTypeOf(entity: EntityClass<unknown>): RecordType {
+  for (let c: unknown = entity; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const name = (c as { name: string }).name;
+    if (RECORD_TYPES.has(name)) return name as RecordType;
+  }
+  throw new Error(`${entity.name} has no record rule (record-rules.ts): it cannot be read through the scope`);
+}
+
+/** Smallest patient-related count shown to viewers who are not ADMIN: 1 to SMALL_CELL - 1 are suppressed. */
+export const SMALL_CELL = 5;
+
+/** How reporting (`metrics`) counts for this viewer. */
+export interface ReportingScope {
+  /** The whole alliance (ADMIN, ANALYST); otherwise only records the viewer's organisation takes part in. */
+  whole: boolean;
+  /** Patients may appear by name or id in rankings and strengths (ADMIN only). */
+  showsPatients: boolean;
+  /** Patient-related counts of 1 to smallCell - 1 are suppressed; 0: nothing is (ADMIN). */
+  smallCell: number;
+  /** Breakdowns by patient kind are refused for everyone but ADMIN. */
+  mayBreakDownPatients: boolean;
+}
+
+function reportingScope(viewer: Viewer | null): ReportingScope {
+  const admin = viewer?.role === Role.ADMIN;
+  return {
+    whole: admin || viewer?.role === Role.ANALYST,
+    showsPatients: admin,
+    smallCell: admin ? 0 : SMALL_CELL,
+    mayBreakDownPatients: admin,
+  };
+}
+
+/**
+ * The request's one data path (DESIGN §3, CONVENTIONS 13): modules read and write only through
+ * it. Every read it offers carries the record rule of what it reads, so that a record the viewer
+ * may not see never leaves the database; writes run in `transaction`. Modules never hold a
+ * DataSource (lint forbids it in src/modules).
+ */
+export class Scope {
+  readonly params: RuleParams;
+  readonly reporting: ReportingScope;
+  /**
+   * The scopes of the patients' active consents held by the viewer's organisation (granted to it
+   * or to the whole alliance) for the request's purpose: read once per patient and request, so a
+   * withdrawal counts from the next request on. The field policy decides with it.
+   */
+  readonly consentScopes: DataLoader<string, Set<ConsentScope>>;
+  private readonly rules: RecordRules;
+
+  constructor(
+    private readonly db: DataSource,
+    readonly viewer: Viewer | null,
+  ) {
+    this.params = ruleParams(viewer);
+    this.rules = recordRules(viewer);
+    this.reporting = reportingScope(viewer);
+    const holdsConsent = viewer !== null && viewer.orgId !== null && CONSENT_HOLDER_ROLES.includes(viewer.role);
+    this.consentScopes = new DataLoader(async (patientIds) => {
+      if (!holdsConsent) return patientIds.map(() => new Set<ConsentScope>());
+      const rows = await this.sql<{ patient_id: string; scopes: ConsentScope[] }>(
+        `SELECT c.patient_id, array_agg(DISTINCT s.scope) AS scopes FROM consent c, unnest(c.scopes) AS s(scope)
+          WHERE c.patient_id = ANY(:patientIds) AND ${consentCovers('c', 's.scope')} GROUP BY c.patient_id`,
+        { patientIds },
+      );
+      const byPatient = new Map(rows.map((row) => [row.patient_id, new Set(row.scopes)]));
+      return patientIds.map((id) => byPatient.get(id) ?? new Set<ConsentScope>());
+    });
+  }
+
+  /** True for ADMIN: every record rule is TRUE. */
+  get seesEverything(): boolean {
+    return this.rules.all;
+  }
+
+  /** The record rule of `type` over the row aliased `alias`, for joins and raw statements (pass `params`). */
+  rule(type: RecordType, alias: string): string {
+    return this.rules.of(type, alias);
+  }
+
+  /** The viewer may read `scope` fields of the patient `patientIdExpr` names (the patient themself, or a consent held). */
+  patientConsent(patientIdExpr: string, scope: ConsentScope): string {
+    return this.rules.patientConsent(patientIdExpr, scope);
+  }
+
+  /** A query over the rows of `entity` the viewer may see (in `manager`'s transaction, if given). */
+  query<E extends ObjectLiteral>(entity: EntityClass<E>, alias: string, manager?: EntityManager): SelectQueryBuilder<E> {
+    const rule = this.rules.of(recordTypeOf(entity), alias);
+    const qb = (manager ?? this.db.manager).getRepository<E>(entity as never).createQueryBuilder(alias);
+    return rule === 'TRUE' ? qb.setParameters({ ...this.params }) : qb.where(rule, { ...this.params });
+  }
+
+  /** The row with database id `id` if the viewer may see it, read fresh (not through the loaders). */
+  visibleById<E extends ObjectLiteral>(entity: EntityClass<E>, id: string, manager?: EntityManager): Promise<E | null> {
+    return this.query(entity, 'r', manager).andWhere('r.id = :id', { id }).getOne();
+  }
+
+  /** A record by global ID if the viewer may see it; null for an unknown id and, identically, a hidden one. */
+  findVisible<E extends ObjectLiteral>(entity: EntityClass<E>, type: GlobalIdType, globalId: string, manager?: EntityManager): Promise<E | null> {
+    const id = fromGlobalId(globalId, type)?.id;
+    return id ? this.visibleById(entity, id, manager) : Promise.resolve(null);
+  }
+
+  /**
+   * A raw statement with named parameters (`:name`); the viewer's parameters (`:vOrg` …) are
+   * always bound, so `rule(...)` predicates can be inlined in it.
+   */
+  async sql<T>(text: string, params: Record<string, unknown> = {}, manager?: EntityManager): Promise<T[]> {
+    const m = manager ?? this.db.manager;
+    return (await m.query(...this.db.driver.escapeQueryWithParameters(text, { ...this.params, ...params }))) as T[];
+  }
+
+  /** Runs `work` in one transaction: all or nothing. The manager it gets is for this transaction only. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** The current members of a partnership (for the actions' checks), read fresh. */
+  async currentMemberIds(partnershipId: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await this.sql<{ id: string }>(
+      'SELECT stakeholder_id AS id FROM partnership_member WHERE partnership_id = :partnershipId AND left_at IS NULL',
+      { partnershipId },
+      manager,
+    );
+    return rows.map((r) => r.id);
+  }
+}

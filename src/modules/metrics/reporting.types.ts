@@ -1,0 +1,34 @@
+import { GraphQLCountryCode } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { toGlobalId } from '../../graphql/global-id';
+import type { Partnership } from '../partnership/partnership.entity';
+import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
+
+/**
+ * What a report says of a stakeholder or a partnership: a name, never a link. Reporting objects
+ * expose figures and names only (DESIGN §3), so no path leads from `metrics` to a record, a
+ * relation or a patient; look a record up by its id where your role reads records.
+ */
+@ObjectType('ReportedStakeholder', { description: 'A stakeholder named in a report: id, kind, name and country, no relations.' })
+export class ReportedStakeholder {
+  @Field(() => ID) id: string;
+  @Field(() => StakeholderKind) kind: StakeholderKind;
+  @Field(() => String) name: string;
+  @Field(() => GraphQLCountryCode, { nullable: true }) country: string | null;
+}
+
+@ObjectType('ReportedPartnership', { description: 'A partnership named in a report: id and title, no members or records.' })
+export class ReportedPartnership {
+  @Field(() => ID) id: string;
+  @Field(() => String) title: string;
+}
+
+/** A stakeholder as reports name it (patients reach reports only for ADMIN). */
+export const reportedStakeholder = (s: Stakeholder): ReportedStakeholder => ({
+  id: toGlobalId('Stakeholder', s.id),
+  kind: s.kind,
+  name: s.name,
+  country: s.country,
+});
+
+export const reportedPartnership = (p: Partnership): ReportedPartnership => ({ id: toGlobalId('Partnership', p.id), title: p.title });

@@ -1,0 +1,105 @@
+import {
+  buildSchema,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
+import { ACTIONS } from '../src/access/actions';
+import { guardClassifiedFields } from '../src/access/field-policy';
+import { mutationRules, ruleTree } from '../src/access/permissions';
+import { FIELDS } from '../src/access/policy';
+import { readsRecords } from '../src/access/rules';
+import { GLOBAL_ID_TYPES } from '../src/graphql/global-id';
+import { buildAppSchema, buildBareSchema } from '../src/graphql/schema';
+
+/**
+ * The structure of the access layer (src/access/): what holds by construction rather than by a
+ * convention in each module. Outcomes per viewer are in permissions.test.ts and access-leaks.test.ts.
+ */
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await buildBareSchema();
+});
+
+/** Object types reachable from `root` through output fields (interfaces and unions expanded to their types). */
+function reachable(root: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (type: GraphQLNamedType): void => {
+    if (seen.has(type.name)) return;
+    seen.add(type.name);
+    const implementations = isInterfaceType(type) ? schema.getPossibleTypes(type) : isUnionType(type) ? type.getTypes() : [];
+    implementations.forEach(visit);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) visit(getNamedType(field.type));
+    }
+  };
+  visit(schema.getType(root) as GraphQLNamedType);
+  return seen;
+}
+
+describe('reporting reaches no record', () => {
+  it('no type reachable from Metrics is a record (a Node) or a Stakeholder', () => {
+    const records = new Set(schema.getPossibleTypes(schema.getType('Node') as never).map((t) => t.name));
+    const reached = [...reachable('Metrics')].filter((name) => records.has(name) || name === 'Stakeholder' || name === 'Node');
+    expect(reached).toEqual([]);
+  });
+
+  it('every record type and a patient are behind readsRecords (never ANALYST), type-wide', () => {
+    const tree = ruleTree() as Record<string, unknown>;
+    const recordTypes = ['Patient', 'Partnership', 'PartnershipMember', 'Commitment', 'Contract', 'ContractParty', 'Interaction', 'Affiliation', 'Consent'];
+    const rules = Object.fromEntries(recordTypes.map((t) => [t, tree[t] === readsRecords || (tree[t] as Record<string, unknown>)['*'] === readsRecords]));
+    expect(rules).toEqual(Object.fromEntries(recordTypes.map((t) => [t, true])));
+  });
+});
+
+describe('classified fields are wrapped when the schema is built', () => {
+  const sdl = (patientFields: string) => `
+    type Query { a: Int }
+    type Patient { id: ID ${patientFields} redactedFields: [String!]! }
+    type Interaction { notes: String recordedByUser: String redactedFields: [String!]! }
+    type Contract { value: Int redactedFields: [String!]! }`;
+  const all = Object.keys(FIELDS.Patient).map((f) => `${f}: String`).join(' ') + ' name: String!';
+
+  it('wraps every classified field of the app schema (its resolver is not the one the module declared)', async () => {
+    const bare = await buildBareSchema();
+    const app = await buildAppSchema();
+    for (const [typeName, fields] of Object.entries(FIELDS)) {
+      for (const field of Object.keys(fields)) {
+        const type = app.getType(typeName);
+        if (!isObjectType(type)) throw new Error(typeName);
+        const before = (bare.getType(typeName) as typeof type).getFields()[field].resolve;
+        expect(type.getFields()[field].resolve).toBeDefined();
+        expect(type.getFields()[field].resolve).not.toBe(before);
+      }
+    }
+  });
+
+  it('refuses to build when a classified field is missing from the API, or a sensitive type has no redactedFields', () => {
+    expect(() => guardClassifiedFields(buildSchema(sdl(all)))).not.toThrow();
+    const withoutEmail = Object.keys(FIELDS.Patient).filter((f) => f !== 'email').map((f) => `${f}: String`).join(' ') + ' name: String!';
+    expect(() => guardClassifiedFields(buildSchema(sdl(withoutEmail)))).toThrow('Patient.email');
+    expect(() => guardClassifiedFields(buildSchema(sdl(all).replace('type Contract { value: Int redactedFields: [String!]! }', 'type Contract { value: Int }')))).toThrow(
+      'Contract has classified fields but no redactedFields',
+    );
+  });
+});
+
+describe('named actions', () => {
+  it('every mutation of the API is exactly one action, and every action names a mutation of the API', () => {
+    const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {}).sort();
+    const named = Object.values(ACTIONS).map((a) => a.mutation).sort();
+    expect(named).toEqual(mutations);
+    expect(Object.keys(mutationRules().Mutation).sort()).toEqual(mutations);
+  });
+});
+
+describe('record rules', () => {
+  it('every global id type can be read through the scope (it has a record rule)', async () => {
+    const { recordRules } = await import('../src/access/record-rules');
+    const rules = recordRules({ userId: 'u', role: 'PARTNER' as never, orgId: '00000000-0000-0000-0000-000000000000', patientId: null, purpose: 'REPORTING' as never });
+    for (const type of GLOBAL_ID_TYPES) expect(typeof rules.of(type, 'x')).toBe('string');
+  });
+});
