@@ -39,6 +39,12 @@ export interface Config {
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  audit: {
+    /** Write the audit trail (reads of sensitive fields, every write). Off only for measuring its cost. */
+    enabled: boolean;
+    /** Whole months of audit partitions kept before the current one; older ones are dropped. */
+    retentionMonths: number;
+  };
 }
 
 export interface QueryLimits {
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtAudience: env.JWT_AUDIENCE || undefined,
     idSecret,
     seedOnEmpty: bool('SEED_ON_EMPTY', nodeEnv !== 'production'),
+    audit: { enabled: bool('AUDIT_ENABLED', true), retentionMonths: int('AUDIT_RETENTION_MONTHS', 72, 1, 1200) },
     logSql: bool('LOG_SQL', false),
     db: {
       connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),

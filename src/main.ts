@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createTokenVerifier } from './access/token';
 import { ConfigError, loadConfig } from './config';
+import { scheduleAuditMaintenance } from './database/audit-partitions';
 import { openDatabase } from './database/database';
 import { takeOverSignals } from './database/embedded';
 import { startHttpServer } from './http/server';
@@ -19,6 +20,12 @@ async function main(): Promise<void> {
     const report = await seedDemo(db);
     logger.info(`empty database: loaded the demo alliance (${report.rows} rows in ${report.ms} ms)`);
   }
+  const stopAuditMaintenance = scheduleAuditMaintenance(
+    db,
+    config.audit.retentionMonths,
+    (done) => logger.info({ done }, 'audit partitions maintained'),
+    (error) => logger.error({ err: { type: (error as Error).name } }, 'audit partition maintenance failed'),
+  );
   const http = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, logger });
 
   // SIGTERM: /readyz says 503 at once; requests keep being served for SHUTDOWN_DELAY_MS (so the
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
     try {
       await new Promise((resolve) => setTimeout(resolve, config.http.shutdownDelayMs));
       await http.stop();
+      stopAuditMaintenance();
       await database.close();
       logger.info('stopped');
       logger.flush();

@@ -156,8 +156,17 @@ export async function authorize<A extends Action>(scope: Scope, action: A, recor
   const viewer = scope.viewer;
   if (!viewer) throw unauthenticated();
   const rule = ACTIONS[action] as ActionRule<ActionRecords[A]>;
-  if (!rule.roles.includes(viewer.role)) throw forbidden(`This needs one of the roles ${rule.roles.join(', ')}.`);
-  const refused = rule.check ? await rule.check(scope, viewer, record) : null;
-  if (refused) throw forbidden(refused);
+  const refused = rule.roles.includes(viewer.role)
+    ? rule.check
+      ? await rule.check(scope, viewer, record)
+      : null
+    : `This needs one of the roles ${rule.roles.join(', ')}.`;
+  if (refused) {
+    // A denial changes nothing; it is recorded after the response.
+    const r = record as { id?: unknown; partnershipId?: unknown; patientId?: unknown };
+    const targetId = [r.id, r.partnershipId, r.patientId].find((id): id is string => typeof id === 'string') ?? null;
+    scope.audit.record({ action, outcome: 'denied', targetId, patientId: typeof r.patientId === 'string' ? r.patientId : null });
+    throw forbidden(refused);
+  }
   return viewer;
 }

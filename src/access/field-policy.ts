@@ -50,6 +50,13 @@ export async function redactedFields<T extends SensitiveType>(ctx: Context, type
 
 type AnyResolver = GraphQLFieldResolver<unknown, Context>;
 
+/** What an audit row of a read of `type` names: the record, and the patient it is about. */
+const AUDIT_TARGET: { [T in SensitiveType]: (record: Records[T]) => { type: string; id: string; patientId: string | null } } = {
+  Patient: (p) => ({ type: 'Stakeholder', id: p.id, patientId: p.id }),
+  Interaction: (i) => ({ type: 'Interaction', id: i.id, patientId: null }),
+  Contract: (c) => ({ type: 'Contract', id: c.id, patientId: null }),
+};
+
 /**
  * Wraps, in the built schema, every classified field of `policy.ts` (null unless `decide` allows),
  * every masked field (the neutral value unless allowed) and each sensitive type's
@@ -67,8 +74,17 @@ export function guardClassifiedFields(schema: GraphQLSchema): GraphQLSchema {
     const definition = objectType(typeName)[field];
     if (!definition) throw new Error(`policy.ts classifies ${typeName}.${field}, which the schema does not have`);
     const resolve: AnyResolver = definition.resolve ?? defaultFieldResolver;
-    definition.resolve = async (source, args, ctx: Context, info) =>
-      (await decide(ctx, typeName, sensitivity, source as never)) ? resolve(source, args, ctx, info) : hidden;
+    const target = AUDIT_TARGET[typeName] as (record: unknown) => { type: string; id: string; patientId: string | null };
+    definition.resolve = async (source, args, ctx: Context, info) => {
+      if (!(await decide(ctx, typeName, sensitivity, source as never))) return hidden;
+      const value: unknown = await resolve(source, args, ctx, info);
+      // Audited when actually returned: a decision alone (redactedFields) or an empty field is no read.
+      if (value !== null && value !== undefined) {
+        const t = target(source);
+        ctx.scope.audit.read(t.type, t.id, t.patientId, field);
+      }
+      return value;
+    };
   };
   for (const [typeName, fields] of Object.entries(FIELDS) as [SensitiveType, Record<string, Sensitivity>][]) {
     for (const [field, sensitivity] of Object.entries(fields)) guard(typeName, field, sensitivity, null);

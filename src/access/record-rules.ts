@@ -19,7 +19,8 @@ export type RecordType =
   | 'Interaction'
   | 'InteractionParticipant'
   | 'Affiliation'
-  | 'Consent';
+  | 'Consent'
+  | 'AuditEvent';
 
 export interface RuleParams {
   vOrg: string | null;
@@ -108,6 +109,9 @@ export function recordRules(viewer: Viewer | null): RecordRules {
           AND ((v_f.kind = 'PATIENT' AND v_t.kind = 'PATIENT_ORGANISATION') OR (v_f.kind = 'PATIENT_ORGANISATION' AND v_t.kind = 'PATIENT')))
         OR ${patientConsent(`${alias}.from_id`, ConsentScope.HEALTH)} OR ${patientConsent(`${alias}.to_id`, ConsentScope.HEALTH)})`,
     Consent: (alias) => `${alias}.patient_id = :vPatient`,
+    // A patient reads who accessed their record (not their own reads); everyone else but ADMIN nothing.
+    AuditEvent: (alias) =>
+      `(${alias}.patient_id = :vPatient AND NOT (${alias}.role = 'PATIENT' AND ${alias}.viewer_patient_id IS NOT DISTINCT FROM ${alias}.patient_id))`,
   };
   return { all: false, patientConsent, of: (type, alias) => rules[type](alias) };
 }

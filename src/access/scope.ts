@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 import type { ConsentScope } from '../modules/consent/consent.entity';
+import { AuditTrail } from './audit';
 import { CONSENT_HOLDER_ROLES } from './policy';
 import { consentCovers, recordRules, ruleParams, type RecordRules, type RecordType, type RuleParams } from './record-rules';
 import { Role, type Viewer } from './viewer';
@@ -21,10 +22,11 @@ const RECORD_TYPES = new Set<string>([
   'InteractionParticipant',
   'Affiliation',
   'Consent',
+  'AuditEvent',
 ] satisfies RecordType[]);
 
 /** The record type whose rule applies to rows of `entity`; an entity without a rule cannot be read through a scope. */
-function recordTypeOf(entity: EntityClass<unknown>): RecordType {
+export function recordTypeOf(entity: EntityClass<unknown>): RecordType {
   for (let c: unknown = entity; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const name = (c as { name: string }).name;
     if (RECORD_TYPES.has(name)) return name as RecordType;
@@ -72,12 +74,16 @@ export class Scope {
    * withdrawal counts from the next request on. The field policy decides with it.
    */
   readonly consentScopes: DataLoader<string, Set<ConsentScope>>;
+  /** The request's audit trail (audit.ts): reads collected for `flushAudit`, writes appended in their transaction. */
+  readonly audit: AuditTrail;
   private readonly rules: RecordRules;
 
   constructor(
     private readonly db: DataSource,
     readonly viewer: Viewer | null,
+    options: { requestId: string; audit: boolean },
   ) {
+    this.audit = new AuditTrail(viewer, options.requestId, options.audit);
     this.params = ruleParams(viewer);
     this.rules = recordRules(viewer);
     this.reporting = reportingScope(viewer);
@@ -139,6 +145,11 @@ export class Scope {
   /** Runs `work` in one transaction: all or nothing. The manager it gets is for this transaction only. */
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
+  }
+
+  /** Appends the reads, denials and failures the request collected (after the response is computed). */
+  flushAudit(): Promise<void> {
+    return this.audit.flush(this.db.manager);
   }
 
   /** The current members of a partnership (for the actions' checks), read fresh. */

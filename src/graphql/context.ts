@@ -31,8 +31,8 @@ export interface Context {
  * The context of one request as `viewer`, whose claims were already checked (buildContext does
  * that for a bearer token; tests and tools that run operations in process build viewers by hand).
  */
-export function contextFor(db: DataSource, viewer: Viewer | null, requestId: string = randomUUID()): Context {
-  const scope = new Scope(db, viewer);
+export function contextFor(db: DataSource, viewer: Viewer | null, requestId: string = randomUUID(), options: { audit?: boolean } = {}): Context {
+  const scope = new Scope(db, viewer, { requestId, audit: options.audit ?? true });
   return {
     requestId,
     report: viewer ? { role: viewer.role, ...(viewer.orgId ? { org: viewer.orgId } : {}) } : {},
@@ -45,6 +45,8 @@ export function contextFor(db: DataSource, viewer: Viewer | null, requestId: str
 export interface ContextDeps {
   db: DataSource;
   verifyToken: TokenVerifier;
+  /** Write the audit trail (AUDIT_ENABLED; on unless switched off). */
+  audit?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function buildContext(deps: ContextDeps, authorization: string | un
     const refused = await checkClaims(deps.db, viewer);
     if (refused) throw unauthorized(`Invalid token: ${refused}.`);
   }
-  return contextFor(deps.db, viewer, requestId);
+  return contextFor(deps.db, viewer, requestId, { audit: deps.audit ?? true });
 }
 
 /** Refused before any field runs: HTTP 401 with a bearer challenge. */

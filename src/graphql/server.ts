@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { auditPlugin } from './audit-plugin';
 import type { Context } from './context';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
 import { databaseFailure } from '../shared/pg-errors';
@@ -125,6 +126,8 @@ export interface ApolloOptions {
   limits?: QueryLimits;
   /** Observability (metrics, logs) from the HTTP layer. */
   plugins?: ApolloServerPlugin<Context>[];
+  /** Told when a request's audit could not be written (the response is then withheld). */
+  onAuditFailure?: (error: unknown, ctx: Context) => void;
 }
 
 export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
@@ -144,6 +147,7 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
     // main.ts owns shutdown: drain HTTP, then close the database, then exit 0.
     stopOnTerminationSignals: false,
     plugins: [
+      auditPlugin(options.onAuditFailure),
       ...(options.plugins ?? []),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.

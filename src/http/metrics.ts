@@ -11,6 +11,8 @@ export interface Metrics {
   observe(operation: string, outcome: string, seconds: number, errorCodes: readonly string[]): void;
   /** The label for a client's operation name (anonymous, bounded, sanitised). */
   operationLabel(name: string | null | undefined): string;
+  /** A request's audit trail could not be written (its response was withheld). */
+  auditFailed(): void;
 }
 
 /** One registry per server (tests start several): GraphQL requests, errors, the database pool, the process. */
@@ -52,9 +54,18 @@ export function createMetrics(db: DataSource): Metrics {
   poolState('db_pool_idle', 'connections open and free', (pool) => pool.idleCount);
   poolState('db_pool_waiting', 'requests queued for a connection', (pool) => pool.waitingCount);
 
+  const auditFailures = new Counter({
+    name: 'audit_write_failures_total',
+    help: 'Requests whose audit records could not be written (their responses were withheld).',
+    registers: [registry],
+  });
+
   const seen = new Set<string>();
   return {
     registry,
+    auditFailed() {
+      auditFailures.inc();
+    },
     observe(operation, outcome, seconds, errorCodes) {
       requests.inc({ operation, outcome });
       duration.observe({ operation }, seconds);

@@ -64,6 +64,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     introspection: !production,
     production,
     limits: config.limits,
+    // Fail closed: the response was withheld; this is an outage of the audit trail, logged and counted.
+    onAuditFailure: (error, ctx) => {
+      metrics.auditFailed();
+      logger.error({ reqId: ctx.requestId, err: safeError(error) }, 'audit trail could not be written: response withheld');
+    },
     plugins: [
       graphqlObserver(metrics, logger),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.drainTimeoutMs }),
@@ -116,7 +121,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       context: async ({ req, res }): Promise<Context> => {
         const report = res.locals.report as RequestReport;
         try {
-          const context = await buildContext({ db, verifyToken: options.verifyToken }, req.headers.authorization, String(req.id));
+          const context = await buildContext({ db, verifyToken: options.verifyToken, audit: config.audit.enabled }, req.headers.authorization, String(req.id));
           context.report = Object.assign(report, context.report);
           if (context.viewer) {
             const decision = await rateLimits.consumeUser(`${context.viewer.role}:${context.viewer.userId}`);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Field, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { EntityClass } from '../access/scope';
+import { ACTIONS, type Action } from '../access/actions';
+import { recordTypeOf, type EntityClass } from '../access/scope';
 import type { Viewer } from '../access/viewer';
 import type { Context } from '../graphql/context';
 
@@ -82,7 +83,8 @@ function canonical(value: unknown): string {
 }
 
 export interface MutationSpec<T extends ObjectLiteral> {
-  operation: string;
+  /** The named action (access/actions.ts) this mutation performs: its audit record names it. */
+  action: Action;
   input: { idempotencyKey?: string | null } & object;
   /** Does the work inside the transaction; user errors roll everything back. */
   run: (tx: EntityManager) => Promise<Outcome<T>>;
@@ -102,6 +104,11 @@ const actingFor = (viewer: Viewer): string => (viewer.orgId ? `org:${viewer.orgI
  */
 export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: MutationSpec<T>): Promise<PayloadShape<T>> {
   const key = spec.input.idempotencyKey ?? null;
+  const operation = ACTIONS[spec.action].mutation;
+  const changed = changedFields(spec.input);
+  // The write's audit record, in its own transaction: the change cannot commit without it.
+  const audited = async (tx: EntityManager, record: T | null, fields: readonly string[]): Promise<void> =>
+    ctx.scope.audit.append(tx, [{ action: spec.action, outcome: 'allowed', ...auditTarget(record), fields }]);
   try {
     return await ctx.scope.transaction(async (tx) => {
       if (key !== null && ctx.viewer) {
@@ -111,14 +118,14 @@ export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: M
         const inserted: unknown[] = await tx.query(
           `INSERT INTO idempotency_key (user_id, acting_for, key, operation, request_hash, result)
            VALUES ($1, $2, $3, $4, $5, '{}') ON CONFLICT DO NOTHING RETURNING key`,
-          [...owner, spec.operation, hash],
+          [...owner, operation, hash],
         );
         if (inserted.length === 0) {
           const [first] = (await tx.query(
             `SELECT operation, request_hash, result FROM idempotency_key WHERE user_id = $1 AND acting_for = $2 AND key = $3`,
             owner,
           )) as { operation: string; request_hash: string; result: Record<string, string> }[];
-          if (first.operation !== spec.operation || first.request_hash !== hash) {
+          if (first.operation !== operation || first.request_hash !== hash) {
             throw new Rollback([
               userError(UserErrorCode.CONFLICT, 'This idempotency key was already used for a different request.', 'input.idempotencyKey'),
             ]);
@@ -126,6 +133,8 @@ export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: M
           const id = spec.replay ? first.result[spec.replay.id] : undefined;
           const record = spec.replay && id ? await ctx.scope.visibleById(spec.replay.entity, id, tx) : null;
           if (spec.replay && !record) throw new Rollback([notFound('record', 'input.idempotencyKey')]);
+          // A replay changes nothing: its record names no field.
+          await audited(tx, record, []);
           return { record, userErrors: [] };
         }
         const outcome = await spec.run(tx);
@@ -134,16 +143,37 @@ export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: M
           ...owner,
           JSON.stringify(outcome.ids),
         ]);
+        await audited(tx, outcome.record, changed);
         return { record: outcome.record, userErrors: [] };
       }
       const outcome = await spec.run(tx);
       if ('errors' in outcome) throw new Rollback(outcome.errors);
+      await audited(tx, outcome.record, changed);
       return { record: outcome.record, userErrors: [] };
     });
   } catch (error) {
+    // Rolled back: nothing was written, and the attempt is recorded after the response.
+    ctx.scope.audit.record({ action: spec.action, outcome: 'failed', fields: changed });
     if (error instanceof Rollback) return { record: null, userErrors: error.errors };
     throw error;
   }
+}
+
+/** The input fields a mutation sets (names only, never values). */
+function changedFields(input: object): string[] {
+  return Object.entries(input)
+    .filter(([name, value]) => value !== undefined && !['id', 'version', 'idempotencyKey'].includes(name))
+    .map(([name]) => name)
+    .sort();
+}
+
+/** What the audit record of a write names: the record written, and the patient it is about. */
+function auditTarget(record: object | null): { targetType: string | null; targetId: string | null; patientId: string | null } {
+  if (!record) return { targetType: null, targetId: null, patientId: null };
+  const type = recordTypeOf(record.constructor as EntityClass<unknown>);
+  const r = record as { id: string; kind?: string; patientId?: string };
+  const patientId = type === 'Stakeholder' && r.kind === 'PATIENT' ? r.id : type === 'Consent' ? (r.patientId ?? null) : null;
+  return { targetType: type, targetId: r.id, patientId };
 }
 
 /**

@@ -20,12 +20,18 @@ export interface TestApp {
   url: string;
   /** Runs an operation as `viewer` (null: no token) through the real schema, shield and loaders. */
   run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GqlResult<T>>;
-  /** Like run, and also returns the SQL statements the operation sent. */
+  /**
+   * Like run, and also returns the SQL statements the operation sent to read and write its data
+   * (`statements`) and, apart, the audit trail's appends (`audit`: one per request at most when
+   * it read a sensitive field; test/audit.test.ts holds that).
+   */
   runCounted<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     viewer?: Viewer | null,
-  ): Promise<{ result: GqlResult<T>; statements: string[] }>;
+  ): Promise<{ result: GqlResult<T>; statements: string[]; audit: string[] }>;
+  /** The request id of the last `run` (each run has its own: audit rows carry it). */
+  readonly lastRequestId: string;
   close(): Promise<void>;
 }
 
@@ -48,8 +54,10 @@ export async function createTestApp(): Promise<TestApp> {
   serverPromise ??= createApolloServer({ introspection: true });
   const server = await serverPromise;
 
+  let lastRequestId = '';
   const run = async <T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null): Promise<GqlResult<T>> => {
-    const contextValue: Context = contextFor(db, viewer, 'test');
+    lastRequestId = `test-${randomBytes(6).toString('hex')}`;
+    const contextValue: Context = contextFor(db, viewer, lastRequestId);
     const response = await server.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
     return response.body.singleResult as GqlResult<T>;
@@ -57,10 +65,14 @@ export async function createTestApp(): Promise<TestApp> {
   return {
     db,
     url: url.toString(),
+    get lastRequestId() {
+      return lastRequestId;
+    },
     run,
     async runCounted(query, variables, viewer) {
       const { result, statements } = await sqlObserver(db).record(() => run(query, variables, viewer));
-      return { result: result as never, statements };
+      const isAudit = (sql: string): boolean => sql.includes('audit_append(');
+      return { result: result as never, statements: statements.filter((sql) => !isAudit(sql)), audit: statements.filter(isAudit) };
     },
     async close() {
       await db.destroy();

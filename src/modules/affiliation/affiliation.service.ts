@@ -90,7 +90,7 @@ export const affiliationService = {
     if (!from || !to) return { record: null, userErrors: badIds };
     await authorize(ctx.scope, 'affiliation:add', { fromId: from, toId: to });
     return runMutation<Affiliation>(ctx, {
-      operation: 'addAffiliation',
+      action: 'affiliation:add',
       input,
       replay: { entity: Affiliation, id: 'affiliation' },
       run: async (tx) => {
@@ -139,7 +139,7 @@ export const affiliationService = {
     if (!current) return { record: null, userErrors: [notFound('affiliation', 'input.id')] };
     await authorize(ctx.scope, 'affiliation:end', current);
     return runMutation(ctx, {
-      operation: 'endAffiliation',
+      action: 'affiliation:end',
       input,
       run: async (tx) => {
         // Checked before the business rules, so that a stale client hears CONFLICT first.

@@ -104,7 +104,7 @@ export const commitmentService = {
     const partnershipId = input.partnershipId != null ? (fromGlobalId(input.partnershipId, 'Partnership')?.id ?? null) : null;
     await authorize(ctx.scope, 'commitment:make', { committerId: await openStakeholderId(ctx, input.committerId), partnershipId });
     return runMutation(ctx, {
-      operation: 'makeCommitment',
+      action: 'commitment:make',
       input,
       replay: { entity: Commitment, id: 'commitment' },
       run: async (tx) => {
@@ -150,7 +150,7 @@ export const commitmentService = {
     if (!current) return { record: null, userErrors: [notFound('commitment', 'input.id')] };
     await authorize(ctx.scope, 'commitment:changeStatus', current);
     return runMutation(ctx, {
-      operation: 'changeCommitmentStatus',
+      action: 'commitment:changeStatus',
       input,
       run: async (tx) => {
         if (current.version !== input.version) return { errors: [staleVersion(input.version)] };

@@ -63,7 +63,7 @@ export const consentService = {
     const granteeId = await openStakeholderId(ctx, input.granteeId);
     if (input.granteeId != null && !granteeId) return { record: null, userErrors: [notFound('organisation', 'input.granteeId')] };
     return runMutation<Consent>(ctx, {
-      operation: 'grantConsent',
+      action: 'consent:grant',
       input,
       replay: { entity: Consent, id: 'consent' },
       run: async (tx) => {
@@ -102,7 +102,7 @@ export const consentService = {
     if (!current) return { record: null, userErrors: [notFound('consent', 'input.id')] };
     await authorize(ctx.scope, 'consent:withdraw', current);
     return runMutation(ctx, {
-      operation: 'withdrawConsent',
+      action: 'consent:withdraw',
       input,
       run: async (tx) => {
         // Checked before the business rules, so that a stale client hears CONFLICT first.

@@ -71,7 +71,7 @@ export const contractService = {
     const partyIds = await openStakeholderIds(ctx, input.parties.map((party) => party.stakeholderId));
     await authorize(ctx.scope, 'contract:draft', { partyIds });
     return runMutation<Contract>(ctx, {
-      operation: 'draftContract',
+      action: 'contract:draft',
       input,
       replay: { entity: Contract, id: 'contract' },
       run: async (tx) => {
@@ -136,7 +136,7 @@ export const contractService = {
     if (!partyId) return { record: null, userErrors: [notFound('stakeholder', 'input.partyId')] };
     await authorize(ctx.scope, 'contract:sign', { partyId });
     return runMutation<Contract>(ctx, {
-      operation: 'signContract',
+      action: 'contract:sign',
       input,
       run: async (tx) => {
         // Checked before the business rules, so that a stale client hears CONFLICT first.
@@ -179,7 +179,7 @@ export const contractService = {
     const parties = await ctx.scope.query(ContractParty, 'p').andWhere('p.contract_id = :id', { id: contract.id }).getMany();
     await authorize(ctx.scope, 'contract:terminate', { partyIds: parties.map((party) => party.stakeholderId) });
     return runMutation<Contract>(ctx, {
-      operation: 'terminateContract',
+      action: 'contract:terminate',
       input,
       run: async (tx) => {
         if (contract.version !== input.version) return { errors: [staleVersion(input.version)] };

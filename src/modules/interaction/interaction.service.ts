@@ -54,7 +54,7 @@ export const interactionService = {
     const stakeholderId = (id: string | null | undefined): string | null => (id == null ? null : (opened.get(id) ?? null));
     const viewer = await authorize(ctx.scope, 'interaction:record', { participantIds: input.participantIds.map(stakeholderId) });
     return runMutation<Interaction>(ctx, {
-      operation: 'recordInteraction',
+      action: 'interaction:record',
       input,
       replay: { entity: Interaction, id: 'interaction' },
       run: async (tx) => {

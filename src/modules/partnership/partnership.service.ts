@@ -150,7 +150,7 @@ export const partnershipService = {
   async propose(ctx: Context, input: ProposePartnershipInput): Promise<PayloadShape<Partnership>> {
     await authorize(ctx.scope, 'partnership:propose', { memberIds: await openStakeholderIds(ctx, input.members.map((m) => m.stakeholderId)) });
     return runMutation(ctx, {
-      operation: 'proposePartnership',
+      action: 'partnership:propose',
       input,
       replay: { entity: Partnership, id: 'partnership' },
       run: async (tx) => {
@@ -196,7 +196,7 @@ export const partnershipService = {
     if (!current) return { record: null, userErrors: [notFound('partnership', 'input.id')] };
     await authorize(ctx.scope, 'partnership:changeStatus', { partnershipId: current.id });
     return runMutation(ctx, {
-      operation: 'changePartnershipStatus',
+      action: 'partnership:changeStatus',
       input,
       run: async (tx) => {
         // Checked before the business rules, so that a stale client hears CONFLICT first.
@@ -230,7 +230,7 @@ export const partnershipService = {
     }
     await authorize(ctx.scope, 'partnership:addMember', { partnershipId: partnership.id });
     return runMutation(ctx, {
-      operation: 'addPartnershipMember',
+      action: 'partnership:addMember',
       input,
       replay: { entity: PartnershipMember, id: 'member' },
       run: async (tx) => {
@@ -260,7 +260,7 @@ export const partnershipService = {
     if (!member) return { record: null, userErrors: [notFound('membership', 'input.memberId')] };
     await authorize(ctx.scope, 'partnership:removeMember', { partnershipId: member.partnershipId });
     return runMutation<PartnershipMember>(ctx, {
-      operation: 'removePartnershipMember',
+      action: 'partnership:removeMember',
       input,
       run: async (tx) => {
         const locked = await lockPartnership(tx, member.partnershipId);

@@ -179,7 +179,7 @@ export const stakeholderService = {
   async create(ctx: Context, input: CreateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
     await authorize(ctx.scope, 'stakeholder:create', { kind: input.kind });
     return runMutation<Stakeholder>(ctx, {
-      operation: 'createStakeholder',
+      action: 'stakeholder:create',
       input,
       replay: { entity: Stakeholder, id: 'stakeholder' },
       run: async (tx: EntityManager) => {
@@ -214,7 +214,7 @@ export const stakeholderService = {
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     await authorize(ctx.scope, 'stakeholder:update', current);
     return runMutation(ctx, {
-      operation: 'updateStakeholder',
+      action: 'stakeholder:update',
       input,
       run: async (tx) => {
         const { id: _id, version, ...fields } = input;
@@ -236,7 +236,7 @@ export const stakeholderService = {
     if (!current) return { record: null, userErrors: [notFound('stakeholder', 'input.id')] };
     await authorize(ctx.scope, 'stakeholder:archive', current);
     return runMutation(ctx, {
-      operation: 'archiveStakeholder',
+      action: 'stakeholder:archive',
       input,
       run: async (tx) => {
         // Checked before the business rules, so that a stale client hears CONFLICT first.
