@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -14,8 +15,10 @@ import { seedDemo } from '../seeds/demo';
 /**
  * `npm run bench [-- --scale 5 --seconds 5 --connections 10]`: seeds a scaled alliance into a
  * fresh database, starts the server in a child process, drives the canonical operations with
- * autocannon and prints req/s, latency, SQL statements and server CPU per request. It prints
- * figures; it asserts nothing (machines here are shared and noisy).
+ * autocannon and prints req/s, latency, SQL statements and server CPU per request, and with the
+ * embedded PostgreSQL the database's CPU per request too. The portal query as PARTNER also runs
+ * on a second server started with AUDIT_ENABLED=false, to show what the audit trail costs. It
+ * prints figures; it asserts nothing (machines here are shared and noisy).
  */
 const { values } = parseArgs({
   options: {
@@ -42,7 +45,47 @@ interface Scenario {
   token: string;
   query: string;
   variables?: Record<string, unknown>;
+  /** Run on the server started with AUDIT_ENABLED=false. */
+  auditOff?: boolean;
 }
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** Parent pid and CPU ticks of a process from /proc/<pid>/stat (null if it is gone). */
+function procStat(pid: number): { ppid: number; ticks: number; childTicks: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields after the command name (which may hold spaces): state ppid … utime stime cutime cstime.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]) };
+}
+
+/**
+ * CPU time (ms, user + system) the PostgreSQL cluster has used so far: the postmaster, its live
+ * children (backends, walwriter, checkpointer …), and through the postmaster's cutime/cstime the
+ * children it has already reaped (a backend whose connection closed mid-window still counts).
+ */
+function clusterCpuMs(postmasterPid: number): number {
+  const postmaster = procStat(postmasterPid);
+  if (!postmaster) throw new Error(`PostgreSQL (pid ${postmasterPid}) is gone`);
+  let ticks = postmaster.ticks + postmaster.childTicks;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = procStat(Number(entry));
+    if (child?.ppid === postmasterPid) ticks += child.ticks;
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 
 /** One request per metric field, each asked of the whole alliance (no period or filter). */
 const METRIC_QUERIES: [string, string][] = [
@@ -106,11 +149,11 @@ async function prepareDatabase(): Promise<{ url: string; cluster?: EmbeddedClust
   return { url: url.toString(), cluster };
 }
 
-function startServer(dbUrl: string): Promise<{ child: ChildProcess; url: string }> {
+function startServer(dbUrl: string, audit: boolean): Promise<Server> {
   const child = fork(path.join(__dirname, 'server-process.ts'), [], {
-    // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops.
+    // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops.
     execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
-    env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, NODE_ENV: 'production' },
+    env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, BENCH_AUDIT: String(audit), NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -127,12 +170,20 @@ function stats(child: ChildProcess): Promise<Stats> {
   });
 }
 
-async function runScenario(child: ChildProcess, url: string, scenario: Scenario) {
+/** Are all servers idle (no pool connection in use, no request waiting for one)? */
+async function idle(servers: Server[]): Promise<boolean> {
+  for (const server of servers) if ((await stats(server.child)).busy > 0) return false;
+  return true;
+}
+
+async function runScenario(server: Server, servers: Server[], dbCpuMs: (() => number) | null, scenario: Scenario) {
+  const { child, url } = server;
   const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${scenario.token}` };
-  // Requests of the previous scenario that autocannon abandoned may still hold the pool: wait
-  // until the server is idle, so they count against neither this probe nor this scenario.
-  for (let waited = 0; (await stats(child)).busy > 0 && waited < 120_000; waited += 200) {
+  // Requests of the previous scenario that autocannon abandoned may still hold a pool: wait
+  // until every server is idle, so they count against neither this probe nor this scenario
+  // (the database's CPU is shared by both servers).
+  for (let waited = 0; !(await idle(servers)) && waited < 120_000; waited += 200) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   // Check the operation succeeds before measuring it.
@@ -144,9 +195,13 @@ async function runScenario(child: ChildProcess, url: string, scenario: Scenario)
   if (probeJson.errors) throw new Error(`${scenario.name} fails: ${JSON.stringify(probeJson.errors)}`);
   await autocannon({ url, method: 'POST', headers, body, connections, duration: 1 }); // warm-up
   const before = await stats(child);
+  const dbBefore = dbCpuMs?.();
   const result = await autocannon({ url, method: 'POST', headers, body, connections, duration: seconds });
+  const dbAfter = dbCpuMs?.();
   const after = await stats(child);
   const requests = result.requests.total;
+  const serverCpu = (after.cpuMicros - before.cpuMicros) / 1000 / requests;
+  const dbCpu = dbBefore !== undefined && dbAfter !== undefined ? (dbAfter - dbBefore) / requests : null;
   return {
     scenario: scenario.name,
     'first ms': firstMs,
@@ -154,7 +209,10 @@ async function runScenario(child: ChildProcess, url: string, scenario: Scenario)
     'p50 ms': result.latency.p50,
     'p99 ms': result.latency.p99,
     'SQL/req': +((after.statements - before.statements) / requests).toFixed(2),
-    'CPU ms/req': +((after.cpuMicros - before.cpuMicros) / 1000 / requests).toFixed(3),
+    'CPU ms/req': +serverCpu.toFixed(3),
+    // With BENCH_DATABASE_URL the database is not ours to measure.
+    'DB CPU ms/req': dbCpu === null ? 'n/a' : +dbCpu.toFixed(3),
+    'total CPU ms/req': dbCpu === null ? 'n/a' : +(serverCpu + dbCpu).toFixed(3),
     'RSS MB': Math.round(after.rss / 1024 / 1024),
     errors: result.errors + result.non2xx,
   };
@@ -167,6 +225,9 @@ async function main(): Promise<void> {
   await db.runMigrations({ transaction: 'each' });
   const report = await seedDemo(db, { scale });
   console.log(`seeded scale ${scale}: ${report.rows} rows in ${report.ms} ms (${Math.round((report.rows / report.ms) * 1000)} rows/s)`);
+  // Vacuum and analyse the fresh rows now, or autovacuum does it during whichever scenario runs
+  // a minute later, and the database's CPU of that scenario is mostly autovacuum's.
+  await db.query('VACUUM (ANALYZE)');
   const pick = async (sql: string): Promise<string> => ((await db.query(sql)) as { id: string }[])[0].id;
   const companyId = await pick(`SELECT id FROM stakeholder WHERE kind = 'COMPANY' ORDER BY id LIMIT 1`);
   const orgId = await pick(`SELECT stakeholder_id AS id FROM partnership_member GROUP BY stakeholder_id ORDER BY count(*) DESC, stakeholder_id LIMIT 1`);
@@ -210,6 +271,8 @@ async function main(): Promise<void> {
     { name: '20-item list', token: adminToken, query: '{ stakeholders(first: 20) { totalCount edges { cursor node { id name kind country } } } }' },
     { name: 'portal 3-level (ADMIN)', token: adminToken, query: PORTAL_QUERY },
     { name: 'portal 3-level (PARTNER)', token: partnerToken, query: PORTAL_QUERY },
+    // The same on a server that writes no audit trail: the difference is what auditing costs.
+    { name: 'portal 3-level (PARTNER, audit off)', token: partnerToken, query: PORTAL_QUERY, auditOff: true },
     {
       name: 'recordInteraction',
       token: adminToken,
@@ -225,15 +288,27 @@ async function main(): Promise<void> {
     })),
   ];
 
-  const { child, url } = await startServer(dbUrl);
+  // BENCH_ONLY=<text>: only the scenarios whose name contains it.
+  const only = process.env.BENCH_ONLY;
+  const chosen = scenarios.filter((s) => !only || s.name.includes(only));
+  const servers: Server[] = [];
   const rows = [];
   try {
-    // BENCH_ONLY=<text>: only the scenarios whose name contains it.
-    const only = process.env.BENCH_ONLY;
-    for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) rows.push(await runScenario(child, url, scenario));
+    const audited = await startServer(dbUrl, true);
+    servers.push(audited);
+    const unaudited = chosen.some((s) => s.auditOff) ? await startServer(dbUrl, false) : undefined;
+    if (unaudited) servers.push(unaudited);
+    // The embedded cluster's postmaster is the first line of postmaster.pid.
+    const postmasterPid = cluster ? Number(readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
+    const dbCpuMs = postmasterPid ? () => clusterCpuMs(postmasterPid) : null;
+    for (const scenario of chosen) {
+      rows.push(await runScenario(scenario.auditOff && unaudited ? unaudited : audited, servers, dbCpuMs, scenario));
+    }
   } finally {
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
+    for (const { child } of servers) {
+      child.send('stop');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     await cluster?.stop();
   }
   console.log(`\n${connections} connections, ${seconds} s per operation, scale ${scale}, node ${process.version}`);

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_USER: '10000000',
     RATE_LIMIT_IP: '10000000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    // 'false' for the benchmark's audit-off server (bench/run.ts).
+    AUDIT_ENABLED: process.env.BENCH_AUDIT ?? 'true',
   });
   const http = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
   process.on('message', (message: unknown) => {

@@ -411,6 +411,53 @@ const P1_TABLE: [ViewerName, PathName, Outcome, Via[]?][] = [
   ['ANALYST', 'shortestPath(CFNet → P1)', FORBIDDEN],
 ];
 
+interface AuditRow {
+  action: string;
+  outcome: string;
+  target_type: string | null;
+  target_id: string | null;
+  patient_id: string | null;
+  fields: string[];
+}
+
+/**
+ * The audit trail of a request of the table, about P1: where the outcome shows P1's fields, one
+ * read naming exactly those fields (and `name`, which is the pseudonym, when identity is shown);
+ * otherwise no row about P1. No column of any row of the request holds a value of P1's.
+ */
+async function expectP1Audited(requestId: string, outcome: Outcome): Promise<void> {
+  const rows = (await app.db.query(
+    `SELECT request_id, subject, role, organisation_id, viewer_patient_id, purpose, action, target_type, target_id, patient_id, fields, outcome
+       FROM audit_event WHERE request_id = $1 ORDER BY id`,
+    [requestId],
+  )) as (AuditRow & Record<string, unknown>)[];
+  const aboutP1 = rows
+    .filter((row) => row.patient_id === w.p1.id || row.target_id === w.p1.id)
+    .map(({ action, outcome: result, target_type, target_id, patient_id, fields }) => ({
+      action,
+      outcome: result,
+      target_type,
+      target_id,
+      patient_id,
+      fields: [...fields].sort(),
+    }));
+  const shown: string[] = outcome in SEEN ? [...SEEN[outcome as Seen].shown] : [];
+  if (shown.includes('pseudonym')) shown.push('name');
+  if (shown.length > 0) {
+    expect(aboutP1).toEqual([
+      { action: 'read', outcome: 'allowed', target_type: 'Stakeholder', target_id: w.p1.id, patient_id: w.p1.id, fields: shown.sort() },
+    ]);
+  } else {
+    expect(aboutP1).toEqual([]);
+  }
+  // Hidden values above all; shown ones are not recorded either (fields are names, never values).
+  const raw = JSON.stringify(rows);
+  for (const field of ['pseudonym', 'displayName', 'email', 'phone', 'conditions'] as const) {
+    const secret = secretText(field);
+    if (secret) expect(raw).not.toContain(secret);
+  }
+}
+
 /** The id under which `viewer` sees P1: the global id when identity is visible, else the id sealed for the viewer. */
 function p1IdFor(viewer: ViewerName, outcome: Outcome): string {
   return outcome === NOTHING ? redactedPatientId(w.viewers[viewer], w.p1.id) : gid(w.p1);
@@ -430,6 +477,7 @@ describe("P1's sensitive fields, by viewer and path", () => {
     const path: PathSpec = PATHS[pathName];
     const p1Id = p1IdFor(viewer, outcome);
     const result = await run(viewer, path.query, path.vars(p1Id));
+    await expectP1Audited(app.lastRequestId, outcome);
     if (outcome === FORBIDDEN) {
       expect(errorCodes(result)).toContain('FORBIDDEN');
       expect(text(result)).not.toContain(w.p1.pseudonym);

@@ -16,7 +16,7 @@ const ADMIN_ONLY_KINDS: ReadonlySet<string> = new Set(['REGULATOR', 'HTA_BODY'])
 /** What each action is decided on. Ids are database ids (null: a reference that did not open). */
 export interface ActionRecords {
   'stakeholder:create': { kind: StakeholderKind };
-  'stakeholder:update': { id: string; kind: StakeholderKind };
+  'stakeholder:update': { id: string; kind: StakeholderKind; erasedAt?: Date | null };
   'stakeholder:archive': { id: string };
   'partnership:propose': { memberIds: readonly (string | null)[] };
   'partnership:changeStatus': { partnershipId: string };
@@ -32,6 +32,7 @@ export interface ActionRecords {
   'affiliation:end': { fromId: string; toId: string };
   'consent:grant': { patientId: string };
   'consent:withdraw': { patientId: string };
+  'patient:erase': { patientId: string };
 }
 export type Action = keyof ActionRecords;
 
@@ -99,6 +100,8 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
     mutation: 'updateStakeholder',
     roles: [Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PATIENT],
     check: (_s, viewer, r) => {
+      // An erased patient is a tombstone (GDPR Art. 17): refilling it would undo the erasure.
+      if (r.erasedAt) return 'This patient was erased: the record can no longer be changed.';
       if (isAdmin(viewer)) return null;
       if (ADMIN_ONLY_KINDS.has(r.kind)) return `Only ADMIN edits a ${r.kind}.`;
       if (viewer.role === Role.PATIENT && viewer.patientId === r.id) return null;
@@ -146,6 +149,8 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
   },
   'consent:grant': { mutation: 'grantConsent', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
   'consent:withdraw': { mutation: 'withdrawConsent', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
+  // GDPR Art. 17: the secretariat, or the patient for themself.
+  'patient:erase': { mutation: 'erasePatient', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
 };
 
 /**
@@ -166,6 +171,22 @@ export async function authorize<A extends Action>(scope: Scope, action: A, recor
     const r = record as { id?: unknown; partnershipId?: unknown; patientId?: unknown };
     const targetId = [r.id, r.partnershipId, r.patientId].find((id): id is string => typeof id === 'string') ?? null;
     scope.audit.record({ action, outcome: 'denied', targetId, patientId: typeof r.patientId === 'string' ? r.patientId : null });
+    throw forbidden(refused);
+  }
+  return viewer;
+}
+
+/**
+ * A request on behalf of a patient that is no mutation (the GDPR export, `exportMyData`): ADMIN,
+ * or the patient themself (the shield rule `patientOrAdmin` has already refused other roles).
+ * A refusal is recorded as denied, about the patient, and is FORBIDDEN.
+ */
+export function authorizeForPatient(scope: Scope, action: 'gdpr:export', patientId: string): Viewer {
+  const viewer = scope.viewer;
+  if (!viewer) throw unauthenticated();
+  const refused = patientThemself(viewer, patientId);
+  if (refused) {
+    scope.audit.record({ action, outcome: 'denied', targetType: 'Stakeholder', targetId: patientId, patientId });
     throw forbidden(refused);
   }
   return viewer;

@@ -98,9 +98,11 @@ export const MASKED_FIELDS = {
 export const PUBLIC_FIELDS: Record<SensitiveType, string[]> = {
   Patient: [
     'id', 'kind', 'name', 'country', 'description', 'website', 'tags', 'languages', 'expertise',
-    'createdAt', 'updatedAt', 'archivedAt', 'version', 'redactedFields',
+    'createdAt', 'updatedAt', 'archivedAt', 'erasedAt', 'version', 'redactedFields',
     // Relations: each lists only what the viewer may see (records below).
     'affiliations', 'partnerships', 'memberships', 'commitments', 'contracts', 'interactions', 'neighbours', 'consents',
+    // Only the patient's own access log (and ADMIN's): the record rule 'AuditEvent'.
+    'accessLog',
   ],
   Interaction: [
     'id', 'kind', 'occurredAt', 'durationMinutes', 'summary', 'createdAt', 'updatedAt', 'version',

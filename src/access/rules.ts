@@ -33,6 +33,10 @@ export const readsRecords = hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PA
 export const readsMetrics = hasRole(Role.ADMIN, Role.ANALYST, Role.ENGAGEMENT_MANAGER);
 /** Consents are the patient's own business: the patient themself (checked per record) and the secretariat. */
 export const managesConsents = hasRole(Role.ADMIN, Role.PATIENT);
+/** The secretariat only: the whole audit trail. */
+export const isAdmin = hasRole(Role.ADMIN);
+/** The data subject's rights (the GDPR export): the patient themself (checked per request, actions.ts) and the secretariat. */
+export const patientOrAdmin = managesConsents;
 
 /** Open to anyone, token or not: only for health and for types that carry no data of their own. */
 export const isPublic = allow;

@@ -1,4 +1,5 @@
 import { Affiliation } from '../modules/affiliation/affiliation.entity';
+import { AuditEvent } from '../modules/audit/audit.entity';
 import { Commitment } from '../modules/commitment/commitment.entity';
 import { Consent } from '../modules/consent/consent.entity';
 import { Contract, ContractParty } from '../modules/contract/contract.entity';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   InteractionParticipant,
   Consent,
   IdempotencyKey,
+  AuditEvent,
 ];

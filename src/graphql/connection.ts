@@ -79,7 +79,12 @@ export function Connection<T extends object>(nodeType: ClassType<T> | (abstract 
 export interface SortKey {
   expression: string;
   cast: 'text' | 'timestamptz' | 'date' | 'int';
+  /** The type of the list's `id` column: uuid unless told (the audit trail's ids are bigint). */
+  idCast?: 'uuid' | 'bigint';
 }
+
+/** What a cursor's id must look like, by `SortKey.idCast`. */
+const CURSOR_ID = { uuid: /^[0-9a-f-]{36}$/, bigint: /^[0-9]{1,19}$/ } as const;
 
 /**
  * Cursors are sealed (encrypted and authenticated): they carry a sort value and a database id,
@@ -91,7 +96,7 @@ function encodeCursor(value: unknown, id: string, list: string): string {
 }
 
 /** `list` (the sort expression) binds a cursor to its kind of list: another list's cursor does not open. */
-function decodeCursor(cursor: string, list: string): [string | number, string] {
+function decodeCursor(cursor: string, list: string, idPattern: RegExp): [string | number, string] {
   const opened = unseal('cursor', cursor, list);
   try {
     const parsed = JSON.parse(opened?.toString('utf8') ?? 'null') as unknown;
@@ -100,7 +105,7 @@ function decodeCursor(cursor: string, list: string): [string | number, string] {
       parsed.length === 2 &&
       (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
       typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed[1])
+      idPattern.test(parsed[1])
     ) {
       return parsed as [string | number, string];
     }
@@ -125,8 +130,9 @@ export async function paginate<T extends ObjectLiteral>(
   const countQb = qb.clone();
   const op = direction === SortDirection.ASC ? '>' : '<';
   if (args.after) {
-    const [value, id] = decodeCursor(args.after, `${qb.alias}:${sort.expression}`);
-    qb.andWhere(`(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS uuid))`, {
+    const idCast = sort.idCast ?? 'uuid';
+    const [value, id] = decodeCursor(args.after, `${qb.alias}:${sort.expression}`, CURSOR_ID[idCast]);
+    qb.andWhere(`(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS ${idCast}))`, {
       cursorValue: value,
       cursorId: id,
     });
@@ -140,7 +146,7 @@ export async function paginate<T extends ObjectLiteral>(
   const hasNextPage = rows.length > args.first;
   const nodes = hasNextPage ? rows.slice(0, args.first) : rows;
   const values = await Promise.all(nodes.map(sortValue));
-  const cursors = nodes.map((row, i) => encodeCursor(values[i], row.id as string, `${qb.alias}:${sort.expression}`));
+  const cursors = nodes.map((row, i) => encodeCursor(values[i], String(row.id), `${qb.alias}:${sort.expression}`));
   return {
     nodes,
     cursors,

@@ -41,6 +41,10 @@ import { MetricsRelationshipsResolver } from '../modules/metrics/relationships.r
 import { relationshipsRules } from '../modules/metrics/relationships.rules';
 import { MetricsDisclosureResolver } from '../modules/metrics/disclosure.resolver';
 import { disclosureRules } from '../modules/metrics/disclosure.rules';
+import { AccessLogEntryResolver, AuditEventResolver, PatientAccessLogResolver } from '../modules/audit/audit.resolver';
+import { auditRules } from '../modules/audit/audit.rules';
+import { GdprResolver } from '../modules/gdpr/gdpr.resolver';
+import { gdprRules } from '../modules/gdpr/gdpr.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
@@ -75,10 +79,14 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NetworkMetricsResolver,
   MetricsDisclosureResolver,
   MetricsRelationshipsResolver,
+  AuditEventResolver,
+  AccessLogEntryResolver,
+  PatientAccessLogResolver,
+  GdprResolver,
 ];
 
 /** Object types reached only through an interface. */
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules, auditRules, gdprRules];

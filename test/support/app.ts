@@ -14,12 +14,20 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+export interface RunOptions {
+  /** Write the audit trail (default true). */
+  audit?: boolean;
+}
+
 export interface TestApp {
   db: DataSource;
   /** Connection URL of this file's database. */
   url: string;
-  /** Runs an operation as `viewer` (null: no token) through the real schema, shield and loaders. */
-  run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GqlResult<T>>;
+  /**
+   * Runs an operation as `viewer` (null: no token) through the real schema, shield and loaders;
+   * `{ audit: false }` runs it as with AUDIT_ENABLED=false.
+   */
+  run<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null, options?: RunOptions): Promise<GqlResult<T>>;
   /**
    * Like run, and also returns the SQL statements the operation sent to read and write its data
    * (`statements`) and, apart, the audit trail's appends (`audit`: one per request at most when
@@ -29,6 +37,7 @@ export interface TestApp {
     query: string,
     variables?: Record<string, unknown>,
     viewer?: Viewer | null,
+    options?: RunOptions,
   ): Promise<{ result: GqlResult<T>; statements: string[]; audit: string[] }>;
   /** The request id of the last `run` (each run has its own: audit rows carry it). */
   readonly lastRequestId: string;
@@ -55,9 +64,9 @@ export async function createTestApp(): Promise<TestApp> {
   const server = await serverPromise;
 
   let lastRequestId = '';
-  const run = async <T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null): Promise<GqlResult<T>> => {
+  const run = async <T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null, options: RunOptions = {}): Promise<GqlResult<T>> => {
     lastRequestId = `test-${randomBytes(6).toString('hex')}`;
-    const contextValue: Context = contextFor(db, viewer, lastRequestId);
+    const contextValue: Context = contextFor(db, viewer, lastRequestId, { audit: options.audit ?? true });
     const response = await server.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
     return response.body.singleResult as GqlResult<T>;
@@ -69,8 +78,8 @@ export async function createTestApp(): Promise<TestApp> {
       return lastRequestId;
     },
     run,
-    async runCounted(query, variables, viewer) {
-      const { result, statements } = await sqlObserver(db).record(() => run(query, variables, viewer));
+    async runCounted(query, variables, viewer, options) {
+      const { result, statements } = await sqlObserver(db).record(() => run(query, variables, viewer, options));
       const isAudit = (sql: string): boolean => sql.includes('audit_append(');
       return { result: result as never, statements: statements.filter((sql) => !isAudit(sql)), audit: statements.filter(isAudit) };
     },

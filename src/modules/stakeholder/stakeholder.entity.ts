@@ -67,6 +67,7 @@ export const STAKEHOLDER_TYPE_NAME: Record<StakeholderKind, string> = {
 @Check('stakeholder_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
 @Check('stakeholder_company_type_check', checkIn('company_type', CompanyType, true))
 @Check('stakeholder_research_kind_check', checkIn('research_kind', ResearchKind, true))
+@Check('stakeholder_erased_check', `erased_at IS NULL OR kind = 'PATIENT'`)
 @Index('stakeholder_kind_name_idx', ['kind', 'name', 'id'])
 @Index('stakeholder_name_idx', ['name', 'id'])
 @Index('stakeholder_created_idx', ['createdAt', 'id'])
@@ -143,6 +144,8 @@ export abstract class Stakeholder {
   @Column({ name: 'appraisal_scope', type: 'text', nullable: true }) appraisalScope: string | null;
   @Column({ name: 'agency_type', type: 'text', nullable: true }) agencyType: string | null;
   @Column({ name: 'research_kind', type: 'text', nullable: true }) researchKind: ResearchKind | null;
+  /** When the patient's record was erased (GDPR Art. 17, src/modules/gdpr/): a tombstone since. */
+  @Column({ name: 'erased_at', type: 'timestamptz', precision: 3, nullable: true }) erasedAt: Date | null;
 }
 
 @ObjectType({ implements: Stakeholder, description: 'A patient, known to the alliance by a pseudonym.' })
@@ -166,6 +169,11 @@ export class Patient extends Stakeholder {
   override languages: string[];
   @Field(() => [String], { description: 'e.g. EUPATI-trained.' })
   override expertise: string[];
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the record was erased at the patient's request (GDPR Art. 17): an anonymous tombstone since, its relationships kept.",
+  })
+  override erasedAt: Date | null;
   @Field(() => [String], { description: 'Sensitive fields of this patient that are hidden from you (they resolve to null).' })
   readonly redactedFields?: string[];
 }
