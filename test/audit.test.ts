@@ -1,7 +1,10 @@
+import { AuditBatcher } from '../src/access/audit';
+import { verifyAuditChain } from '../src/access/audit-verify';
 import { redactedPatientId } from '../src/access/patient-ids';
 import { createTokenVerifier, mintDevToken } from '../src/access/token';
 import { Role, type Viewer } from '../src/access/viewer';
 import { loadConfig } from '../src/config';
+import { sqlObserver } from '../src/database/data-source';
 import { AUDIT_WITHHELD_MESSAGE } from '../src/graphql/audit-plugin';
 import { fromGlobalId } from '../src/graphql/global-id';
 import { startHttpServer, type HttpServer } from '../src/http/server';
@@ -380,12 +383,12 @@ describe('writes', () => {
       outsider,
     );
     expect(errorCodes(result)).toEqual(['FORBIDDEN']);
-    // The record is named by id (its type is not asserted: authorize knows only the id).
-    expect((await auditOf()).map(({ target_type: _type, ...row }) => row)).toEqual([
+    expect(await auditOf()).toEqual([
       {
         request_id: app.lastRequestId,
         ...viewerColumns(outsider),
         action: 'stakeholder:update',
+        target_type: 'Stakeholder',
         target_id: target.id,
         patient_id: null,
         fields: [],
@@ -545,5 +548,40 @@ describe('a forced failure of the audit append, over HTTP: fail closed', () => {
       [sub, 'stakeholder:update', 'allowed', p.id, ['email']],
     ]);
     expect(await failures()).toBe(counted + 2);
+  });
+});
+
+describe('group commit of read audits', () => {
+  it('appends the flushes that wait while one append is on its way together: one statement for them, each resolved once committed', async () => {
+    const batcher = new AuditBatcher(app.db.manager);
+    const row = (requestId: string) => [{ requestId, subject: 'u', role: 'ADMIN', action: 'read', outcome: 'allowed', fields: ['email'] }];
+    const tag = `batch-${Date.now()}`;
+    const { statements } = await sqlObserver(app.db).record(async () => {
+      // The first goes out at once; the next two arrive while it is on its way and wait for it.
+      const first = batcher.append(row(`${tag}-1`));
+      const waiting = [batcher.append(row(`${tag}-2`)), batcher.append(row(`${tag}-3`))];
+      await first;
+      const [committedAfterFirst] = (await app.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE request_id LIKE $1`, [`${tag}-%`])) as { n: number }[];
+      expect(committedAfterFirst.n).toBeGreaterThanOrEqual(1);
+      await Promise.all(waiting);
+    });
+    expect(statements.filter((sql) => sql.includes('audit_append('))).toHaveLength(2);
+    const rows = (await app.db.query(`SELECT request_id FROM audit_event WHERE request_id LIKE $1 ORDER BY id`, [`${tag}-%`])) as { request_id: string }[];
+    expect(rows.map((r) => r.request_id)).toEqual([`${tag}-1`, `${tag}-2`, `${tag}-3`]);
+    expect((await verifyAuditChain(app.db)).ok).toBe(true);
+  });
+
+  it('fails every flush of a batch whose append fails, and the next batch works again', async () => {
+    const batcher = new AuditBatcher(app.db.manager);
+    const bad = [{ requestId: 'bad', subject: 'u', role: 'ADMIN', action: 'read', outcome: 'not-an-outcome' }];
+    const good = [{ requestId: `after-${Date.now()}`, subject: 'u', role: 'ADMIN', action: 'read', outcome: 'allowed' }];
+    const first = batcher.append(bad);
+    // These two wait together for the next append: the bad row fails the good one with it.
+    const second = batcher.append(bad);
+    const sameBatch = batcher.append(good);
+    await expect(first).rejects.toThrow();
+    await expect(second).rejects.toThrow();
+    await expect(sameBatch).rejects.toThrow();
+    await expect(batcher.append(good)).resolves.toBeUndefined();
   });
 });

@@ -153,6 +153,28 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
   'patient:erase': { mutation: 'erasePatient', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
 };
 
+/** The record type an action's own record is (`<prefix>:…`). */
+const ACTION_RECORD_TYPE: Record<string, string> = {
+  stakeholder: 'Stakeholder',
+  patient: 'Stakeholder',
+  partnership: 'Partnership',
+  commitment: 'Commitment',
+  contract: 'Contract',
+  interaction: 'Interaction',
+  affiliation: 'Affiliation',
+  consent: 'Consent',
+};
+
+/** What a denied action was about: its record, else its partnership, else its patient. */
+function deniedTarget(action: Action, record: object): { targetType: string | null; targetId: string | null; patientId: string | null } {
+  const r = record as { id?: unknown; kind?: unknown; partnershipId?: unknown; patientId?: unknown };
+  const patientId = typeof r.patientId === 'string' ? r.patientId : r.kind === 'PATIENT' && typeof r.id === 'string' ? r.id : null;
+  if (typeof r.id === 'string') return { targetType: ACTION_RECORD_TYPE[action.split(':')[0]] ?? null, targetId: r.id, patientId };
+  if (typeof r.partnershipId === 'string') return { targetType: 'Partnership', targetId: r.partnershipId, patientId };
+  if (patientId) return { targetType: 'Stakeholder', targetId: patientId, patientId };
+  return { targetType: null, targetId: null, patientId: null };
+}
+
 /**
  * May the request's viewer perform `action` on `record`? Throws UNAUTHENTICATED without a viewer
  * and FORBIDDEN (with the reason) when not; returns the acting viewer otherwise.
@@ -167,10 +189,8 @@ export async function authorize<A extends Action>(scope: Scope, action: A, recor
       : null
     : `This needs one of the roles ${rule.roles.join(', ')}.`;
   if (refused) {
-    // A denial changes nothing; it is recorded after the response.
-    const r = record as { id?: unknown; partnershipId?: unknown; patientId?: unknown };
-    const targetId = [r.id, r.partnershipId, r.patientId].find((id): id is string => typeof id === 'string') ?? null;
-    scope.audit.record({ action, outcome: 'denied', targetId, patientId: typeof r.patientId === 'string' ? r.patientId : null });
+    // A denial changes nothing; it is recorded after the response, naming what it was about.
+    scope.audit.record({ action, outcome: 'denied', ...deniedTarget(action, record) });
     throw forbidden(refused);
   }
   return viewer;

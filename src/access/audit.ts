@@ -61,21 +61,28 @@ export class AuditTrail {
     return this.reads.size > 0 || this.events.length > 0;
   }
 
-  /** Appends what was collected, in one statement, and forgets it. Throws when it cannot. */
-  async flush(manager: EntityManager): Promise<void> {
+  /**
+   * Appends what was collected and forgets it; resolves once it is committed (with other
+   * requests' events that were waiting at the same time: see `AuditBatcher`). Throws when it cannot.
+   */
+  async flush(batcher: AuditBatcher): Promise<void> {
     if (!this.pending) return;
     const reads: AuditEvent[] = [...this.reads.values()].map((r) => ({ ...r, fields: [...r.fields], action: 'read', outcome: 'allowed' }));
     const events = [...reads, ...this.events];
     this.reads.clear();
     this.events.length = 0;
-    await this.append(manager, events);
+    await batcher.append(this.rows(events));
   }
 
   /** Appends `events` now, in `manager`'s transaction (a mutation's write: it cannot commit without its record). */
   async append(manager: EntityManager, events: readonly AuditEvent[]): Promise<void> {
     if (!this.enabled || !this.viewer || events.length === 0) return;
-    const viewer = this.viewer;
-    const rows = events.map((e) => ({
+    await manager.query('SELECT audit_append($1::jsonb)', [JSON.stringify(this.rows(events))]);
+  }
+
+  private rows(events: readonly AuditEvent[]): AuditRow[] {
+    const viewer = this.viewer as Viewer;
+    return events.map((e) => ({
       at: e.at?.toISOString(),
       requestId: this.requestId,
       subject: viewer.userId,
@@ -90,6 +97,51 @@ export class AuditTrail {
       fields: e.fields ?? [],
       outcome: e.outcome,
     }));
-    await manager.query('SELECT audit_append($1::jsonb)', [JSON.stringify(rows)]);
+  }
+}
+
+/** A row as `audit_append` takes it. */
+type AuditRow = Record<string, unknown>;
+
+/** At most this many rows go into one append. */
+const MAX_BATCH_ROWS = 2_000;
+
+/**
+ * Group commit for the requests' audit flushes: while one append is on its way, the flushes that
+ * arrive wait and then go together in the next one (one statement and one commit for all of
+ * them, no timer). Each request still waits for the commit of its own rows, so a response is
+ * sent only once its reads are recorded; a failed append fails every request in it.
+ */
+export class AuditBatcher {
+  private readonly waiting: { rows: AuditRow[]; done: (error?: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly manager: EntityManager) {}
+
+  append(rows: AuditRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ rows, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.busy) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    while (this.waiting.length > 0) {
+      let count = 0;
+      let size = 0;
+      while (count < this.waiting.length && (count === 0 || size + this.waiting[count].rows.length <= MAX_BATCH_ROWS)) {
+        size += this.waiting[count].rows.length;
+        count += 1;
+      }
+      const batch = this.waiting.splice(0, count);
+      try {
+        await this.manager.query('SELECT audit_append($1::jsonb)', [JSON.stringify(batch.flatMap((b) => b.rows))]);
+        for (const b of batch) b.done();
+      } catch (error) {
+        for (const b of batch) b.done(error ?? new Error('audit append failed'));
+      }
+    }
+    this.busy = false;
   }
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 import type { ConsentScope } from '../modules/consent/consent.entity';
-import { AuditTrail } from './audit';
+import { AuditBatcher, AuditTrail } from './audit';
 import { CONSENT_HOLDER_ROLES } from './policy';
 import { consentCovers, recordRules, ruleParams, type RecordRules, type RecordType, type RuleParams } from './record-rules';
 import { Role, type Viewer } from './viewer';
@@ -33,6 +33,9 @@ export function recordTypeOf(entity: EntityClass<unknown>): RecordType {
   }
   throw new Error(`${entity.name} has no record rule (record-rules.ts): it cannot be read through the scope`);
 }
+
+/** One audit batcher per database: concurrent requests' audit flushes share appends (group commit). */
+const BATCHERS = new WeakMap<DataSource, AuditBatcher>();
 
 /** Smallest patient-related count shown to viewers who are not ADMIN: 1 to SMALL_CELL - 1 are suppressed. */
 export const SMALL_CELL = 5;
@@ -149,7 +152,12 @@ export class Scope {
 
   /** Appends the reads, denials and failures the request collected (after the response is computed). */
   flushAudit(): Promise<void> {
-    return this.audit.flush(this.db.manager);
+    let batcher = BATCHERS.get(this.db);
+    if (!batcher) {
+      batcher = new AuditBatcher(this.db.manager);
+      BATCHERS.set(this.db, batcher);
+    }
+    return this.audit.flush(batcher);
   }
 
   /** The current members of a partnership (for the actions' checks), read fresh. */
