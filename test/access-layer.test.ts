@@ -60,7 +60,8 @@ describe('classified fields are wrapped when the schema is built', () => {
     type Query { a: Int }
     type Patient { id: ID ${patientFields} redactedFields: [String!]! }
     type Interaction { notes: String recordedByUser: String redactedFields: [String!]! }
-    type Contract { value: Int redactedFields: [String!]! }`;
+    type Contract { value: Int redactedFields: [String!]! }
+    type Affiliation { id: ID }`;
   const all = Object.keys(FIELDS.Patient).map((f) => `${f}: String`).join(' ') + ' name: String!';
 
   it('wraps every classified field of the app schema (its resolver is not the one the module declared)', async () => {

@@ -425,7 +425,7 @@ interface AuditRow {
  * read naming exactly those fields (and `name`, which is the pseudonym, when identity is shown);
  * otherwise no row about P1. No column of any row of the request holds a value of P1's.
  */
-async function expectP1Audited(requestId: string, outcome: Outcome): Promise<void> {
+async function expectP1Audited(requestId: string, outcome: Outcome, healthEdge: boolean): Promise<void> {
   const rows = (await app.db.query(
     `SELECT request_id, subject, role, organisation_id, viewer_patient_id, purpose, action, target_type, target_id, patient_id, fields, outcome
        FROM audit_event WHERE request_id = $1 ORDER BY id`,
@@ -443,13 +443,12 @@ async function expectP1Audited(requestId: string, outcome: Outcome): Promise<voi
     }));
   const shown: string[] = outcome in SEEN ? [...SEEN[outcome as Seen].shown] : [];
   if (shown.includes('pseudonym')) shown.push('name');
-  if (shown.length > 0) {
-    expect(aboutP1).toEqual([
-      { action: 'read', outcome: 'allowed', target_type: 'Stakeholder', target_id: w.p1.id, patient_id: w.p1.id, fields: shown.sort() },
-    ]);
-  } else {
-    expect(aboutP1).toEqual([]);
-  }
+  // A patient's affiliation to a patient organisation returned is a read of the patient's health too.
+  const edge = { action: 'read', outcome: 'allowed', target_type: 'Affiliation', target_id: w.affiliation.id, patient_id: w.p1.id, fields: ['affiliation'] };
+  const fieldsRow = { action: 'read', outcome: 'allowed', target_type: 'Stakeholder', target_id: w.p1.id, patient_id: w.p1.id, fields: shown.sort() };
+  const expected = [...(shown.length > 0 ? [fieldsRow] : []), ...(healthEdge ? [edge] : [])];
+  const byTarget = (a: { target_type: unknown }, b: { target_type: unknown }) => String(a.target_type).localeCompare(String(b.target_type));
+  expect([...aboutP1].sort(byTarget)).toEqual(expected.sort(byTarget));
   // Hidden values above all; shown ones are not recorded either (fields are names, never values).
   const raw = JSON.stringify(rows);
   for (const field of ['pseudonym', 'displayName', 'email', 'phone', 'conditions'] as const) {
@@ -477,7 +476,10 @@ describe("P1's sensitive fields, by viewer and path", () => {
     const path: PathSpec = PATHS[pathName];
     const p1Id = p1IdFor(viewer, outcome);
     const result = await run(viewer, path.query, path.vars(p1Id));
-    await expectP1Audited(app.lastRequestId, outcome);
+    // Did the response return P1's affiliation to CFNet (health data) as a record?
+    const data = (result.data ?? {}) as { affiliations?: { nodes: unknown[] } };
+    const healthEdge = (data.affiliations?.nodes.length ?? 0) > 0 || JSON.stringify(data).includes('"relation":"AFFILIATION"');
+    await expectP1Audited(app.lastRequestId, outcome, healthEdge);
     if (outcome === FORBIDDEN) {
       expect(errorCodes(result)).toContain('FORBIDDEN');
       expect(text(result)).not.toContain(w.p1.pseudonym);

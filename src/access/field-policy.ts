@@ -1,5 +1,6 @@
-import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context';
+import type { Affiliation } from '../modules/affiliation/affiliation.entity';
 import type { Contract } from '../modules/contract/contract.entity';
 import type { Interaction } from '../modules/interaction/interaction.entity';
 import type { Stakeholder } from '../modules/stakeholder/stakeholder.entity';
@@ -95,5 +96,22 @@ export function guardClassifiedFields(schema: GraphQLSchema): GraphQLSchema {
   for (const [typeName, fields] of Object.entries(MASKED_FIELDS) as [SensitiveType, Record<string, { sensitivity: Sensitivity; masked: unknown }>][]) {
     for (const [field, { sensitivity, masked }] of Object.entries(fields)) guard(typeName, field, sensitivity, masked);
   }
+  auditHealthEdges(objectType('Affiliation'));
   return schema;
+}
+
+/**
+ * A patient's affiliation to a patient organisation is PATIENT_HEALTH as a whole record (the
+ * record rule decides who sees it): returning any field of one is a read of the patient's health,
+ * audited once per affiliation and request as the field `affiliation`, about the patient.
+ */
+function auditHealthEdges(fields: ReturnType<GraphQLObjectType['getFields']>): void {
+  for (const definition of Object.values(fields)) {
+    const resolve: AnyResolver = definition.resolve ?? defaultFieldResolver;
+    definition.resolve = (source, args, ctx: Context, info) => {
+      const edge = source as Affiliation;
+      if (edge.healthPatientId) ctx.scope.audit.read('Affiliation', edge.id, edge.healthPatientId, 'affiliation');
+      return resolve(source, args, ctx, info);
+    };
+  }
 }

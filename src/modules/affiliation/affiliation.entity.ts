@@ -60,6 +60,10 @@ export class Affiliation {
   @JoinColumn({ name: 'to_id' })
   toStakeholder?: Stakeholder;
 
+  /** The patient of a patient ↔ patient-organisation link (health data about them), else null; set by a trigger. */
+  @Column({ name: 'health_patient_id', type: 'uuid', nullable: true, insert: false, update: false })
+  healthPatientId: string | null;
+
   @Field(() => GraphQLLocalDate, { nullable: true })
   @Column({ type: 'date', nullable: true })
   since: string | null;
