@@ -585,3 +585,26 @@ describe('group commit of read audits', () => {
     await expect(batcher.append(good)).resolves.toBeUndefined();
   });
 });
+
+describe('reports that name a patient', () => {
+  it("ADMIN's ranking naming a patient is a read of the patient's name; ANALYST's names none and records none", async () => {
+    const p = await patient();
+    const orgs = await Promise.all(Array.from({ length: 3 }, () => company()));
+    // The patient is linked to every organisation: the best-linked stakeholder of the graph.
+    for (const org of orgs) await makePartnership(app.db, [{ stakeholder: org }, { stakeholder: p, role: MemberRole.PATIENT_PARTNER }]);
+    const TOP = `{ metrics { network { topByDegree(first: 100) { value stakeholder { id name kind } } } } }`;
+    type Top = { metrics: { network: { topByDegree: { stakeholder: { id: string; name: string; kind: string } }[] } } };
+
+    const asAdmin = dataOf(await app.run<Top>(TOP, {}, admin()));
+    expect(asAdmin.metrics.network.topByDegree.map((r) => r.stakeholder.id)).toContain(gid(p));
+    const aboutP = (await auditOf()).filter((row) => row.patient_id === p.id);
+    expect(aboutP).toEqual([
+      expect.objectContaining({ action: 'read', outcome: 'allowed', target_type: 'Stakeholder', target_id: p.id, fields: ['name'] }),
+    ]);
+
+    const analyst = viewerOf(Role.ANALYST);
+    const asAnalyst = dataOf(await app.run<Top>(TOP, {}, analyst));
+    expect(asAnalyst.metrics.network.topByDegree.map((r) => r.stakeholder.kind)).not.toContain('PATIENT');
+    expect((await auditOf()).filter((row) => row.patient_id === p.id)).toEqual([]);
+  });
+});

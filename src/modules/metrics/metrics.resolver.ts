@@ -98,7 +98,7 @@ export class PatientInvolvementResolver {
 export class OrganisationFulfilmentResolver {
   @FieldResolver(() => ReportedStakeholder)
   async organisation(@Root() f: OrganisationFulfilment, @Ctx() ctx: Context): Promise<ReportedStakeholder> {
-    return reportedStakeholder((await ctx.loaders.stakeholder.load(f.organisationId)) as Stakeholder);
+    return reportedStakeholder(ctx, (await ctx.loaders.stakeholder.load(f.organisationId)) as Stakeholder);
   }
 }
 

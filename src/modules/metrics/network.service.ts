@@ -227,7 +227,7 @@ export const networkService = {
   async top(ctx: Context, ranking: Ranked[], first: number): Promise<RankedStakeholder[]> {
     const picked = ranking.filter((r) => ctx.scope.reporting.showsPatients || !r.patient).slice(0, first);
     const found = await Promise.all(picked.map((r) => ctx.loaders.stakeholder.load(r.id)));
-    return picked.map((r, i) => ({ stakeholder: reportedStakeholder(found[i] as Stakeholder), value: r.value }));
+    return picked.map((r, i) => ({ stakeholder: reportedStakeholder(ctx, found[i] as Stakeholder), value: r.value }));
   },
 
   async relationshipStrength(ctx: Context, metrics: Metrics, aId: string, bId: string): Promise<RelationshipStrength | null> {

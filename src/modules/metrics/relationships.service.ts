@@ -105,7 +105,7 @@ export const relationshipsService = {
     );
     const found = await Promise.all(rows.map((r) => ctx.loaders.stakeholder.load(r.id)));
     return rows.map((r, i) => ({
-      stakeholder: reportedStakeholder(found[i] as Stakeholder),
+      stakeholder: reportedStakeholder(ctx, found[i] as Stakeholder),
       score: r.score,
       interactions: r.interactions,
       sharedPartnerships: r.shared_partnerships,

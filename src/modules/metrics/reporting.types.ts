@@ -1,5 +1,6 @@
 import { GraphQLCountryCode } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import type { Partnership } from '../partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.entity';
@@ -23,12 +24,13 @@ export class ReportedPartnership {
   @Field(() => String) title: string;
 }
 
-/** A stakeholder as reports name it (patients reach reports only for ADMIN). */
-export const reportedStakeholder = (s: Stakeholder): ReportedStakeholder => ({
-  id: toGlobalId('Stakeholder', s.id),
-  kind: s.kind,
-  name: s.name,
-  country: s.country,
-});
+/**
+ * A stakeholder as reports name it. Patients reach reports only for ADMIN; naming one is a read
+ * of the patient's identity (their pseudonym), so it is audited like the field `name`.
+ */
+export function reportedStakeholder(ctx: Context, s: Stakeholder): ReportedStakeholder {
+  if (s.kind === StakeholderKind.PATIENT) ctx.scope.audit.read('Stakeholder', s.id, s.id, 'name');
+  return { id: toGlobalId('Stakeholder', s.id), kind: s.kind, name: s.name, country: s.country };
+}
 
 export const reportedPartnership = (p: Partnership): ReportedPartnership => ({ id: toGlobalId('Partnership', p.id), title: p.title });
