@@ -19,12 +19,21 @@ import { seedDemo } from '../seeds/demo';
  * embedded PostgreSQL the database's CPU per request too. The portal query as PARTNER also runs
  * on a second server started with AUDIT_ENABLED=false, to show what the audit trail costs. It
  * prints figures; it asserts nothing (machines here are shared and noisy).
+ *
+ * `npm run bench -- --peer [--scale 10 --seconds 5 --rounds 1 --peer-connections 10,50]` runs a
+ * comparison instead (issue 15): PostGraphile v5 (Amber preset, no permissions) on the same
+ * database, and the portal query and a stakeholder by id interleaved on the peer, on this server
+ * as ADMIN and as PARTNER, at each concurrency; see runPeer.
  */
 const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
+    // --peer: compare with PostGraphile v5 instead of running the scenarios below (see runPeer).
+    peer: { type: 'boolean', default: false },
+    'peer-connections': { type: 'string', default: '10,50' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const scale = Number(values.scale);
@@ -131,11 +140,32 @@ const PORTAL_QUERY = `query Portal {
   }
 }`;
 
+/** Sets `shared_preload_libraries` for the next start; true if it changed (a restart is needed). */
+async function setPreloadLibraries(serverUrl: string, wanted: string): Promise<boolean> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ shared_preload_libraries: string }>('SHOW shared_preload_libraries');
+    if (rows[0].shared_preload_libraries === wanted) return false;
+    await client.query(wanted ? `ALTER SYSTEM SET shared_preload_libraries = '${wanted}'` : 'ALTER SYSTEM RESET shared_preload_libraries');
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
 async function prepareDatabase(): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let cluster: EmbeddedCluster | undefined;
   if (!serverUrl) {
-    cluster = await startEmbeddedPostgres({ dataDir: path.join(__dirname, '..', '.data', 'bench-pg') });
+    const dataDir = path.join(__dirname, '..', '.data', 'bench-pg');
+    cluster = await startEmbeddedPostgres({ dataDir });
+    // --peer counts every side's statements with pg_stat_statements, which PostgreSQL loads only
+    // at start; without --peer the cluster runs without it, as it always has.
+    if (await setPreloadLibraries(cluster.url('postgres'), values.peer ? 'pg_stat_statements' : '')) {
+      await cluster.stop();
+      cluster = await startEmbeddedPostgres({ dataDir });
+    }
     serverUrl = cluster.url('postgres');
   }
   const name = `ag_bench_${scale}`;
@@ -255,6 +285,14 @@ async function main(): Promise<void> {
   const adminToken = await mintDevToken({ role: Role.ADMIN, sub: 'bench-admin' }, config);
   const partnerToken = await mintDevToken({ role: Role.PARTNER, org: orgId, sub: 'bench-partner' }, config);
   const analystToken = await mintDevToken({ role: Role.ANALYST, sub: 'bench-analyst' }, config);
+  if (values.peer) {
+    try {
+      await runPeer(dbUrl, cluster, { admin: adminToken, partner: partnerToken }, companyId);
+    } finally {
+      await cluster?.stop();
+    }
+    return;
+  }
   const metricVariables = {
     a: toGlobalId('Stakeholder', pair.a),
     b: toGlobalId('Stakeholder', pair.b),
@@ -312,6 +350,279 @@ async function main(): Promise<void> {
     await cluster?.stop();
   }
   console.log(`\n${connections} connections, ${seconds} s per operation, scale ${scale}, node ${process.version}`);
+  console.table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --peer: the same logical queries on PostGraphile v5 (issue 15)
+
+/**
+ * The portal query of the peer comparison: PORTAL_QUERY plus each affiliation's other end
+ * (`to { name }`), the issue's "partnerships → members → stakeholder → affiliations → to".
+ */
+const PEER_PORTAL_OURS = `query Portal {
+  partnerships(first: 20) {
+    edges { node { id title status
+      members { role stakeholder { id name kind affiliations { kind since until to { name } } } }
+    } }
+  }
+}`;
+
+/**
+ * The same on PostGraphile's generated schema (Amber preset; names from its printed schema, which
+ * `BENCH_PEER_SCHEMA=<file>` writes). Ours orders partnerships by title (then id) and returns a
+ * stakeholder's affiliations at both ends, current ones only (filtered in memory after loading
+ * all of them); the peer gets the same order and both ends, ended ones included (Amber's
+ * conditions cannot say "not ended"), so it returns a few more affiliations than ours.
+ */
+const PEER_PORTAL_POSTGRAPHILE = `query Portal {
+  allPartnerships(first: 20, orderBy: [TITLE_ASC, PRIMARY_KEY_ASC]) {
+    edges { node { id title status
+      partnershipMembersByPartnershipId { nodes { role stakeholderByStakeholderId { id name kind
+        affiliationsByFromId { nodes { kind since until stakeholderByToId { name } } }
+        affiliationsByToId { nodes { kind since until stakeholderByToId { name } } }
+      } } }
+    } }
+  }
+}`;
+
+/** A side of the comparison: a running server and how to ask it the query. */
+interface PeerTarget {
+  side: 'PostGraphile' | 'ours ADMIN' | 'ours PARTNER';
+  server: Server;
+  /** Ours counts its statements itself too (the TypeORM logger); PostGraphile does not. */
+  ours: boolean;
+  token?: string;
+}
+
+interface PeerQuery {
+  name: string;
+  ours: { query: string; variables?: Record<string, unknown> };
+  peer: { query: string; variables?: Record<string, unknown> };
+}
+
+type PeerRow = Record<string, string | number>;
+
+/** The `node` devDependency's binary (Node 22: PostGraphile 5 needs Node >= 22). */
+function node22(): string {
+  let binary: string;
+  try {
+    binary = path.join(path.dirname(require.resolve('node/package.json')), 'bin', 'node');
+  } catch {
+    throw new Error('--peer needs the `node` devDependency (Node 22): run npm install');
+  }
+  const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  if (Number(/^v(\d+)/.exec(version)?.[1]) < 22) throw new Error(`${binary} is ${version}; PostGraphile 5 needs Node >= 22`);
+  return binary;
+}
+
+function startPeer(dbUrl: string, execPath: string): Promise<Server> {
+  const child = fork(path.join(__dirname, 'peer-server.mjs'), [], {
+    execPath,
+    execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [],
+    env: { ...process.env, BENCH_PEER_DB_URL: dbUrl, NODE_ENV: 'production', GRAPHILE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`PostGraphile exited with ${code}`)));
+    child.once('message', (message) => resolve({ child, url: (message as { ready: string }).ready }));
+  });
+}
+
+/** CPU time (ms, user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
+function processCpuMs(pid: number): number {
+  const stat = procStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return (stat.ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Statements counted by pg_stat_statements: every top-level statement any client ran in the bench
+ * database (utility statements such as BEGIN and COMMIT included), less these counting queries.
+ * While one side runs the other servers are idle (runPeerScenario waits for that), so the
+ * difference over a window is that side's. `dealloc` tells whether entries were evicted in
+ * between (then the count is not trusted). `unavailable` when pg_stat_statements is not loaded.
+ */
+async function statementCounter(db: Client): Promise<{ read: () => Promise<{ calls: number; dealloc: number }> } | { unavailable: string }> {
+  try {
+    // In a schema of its own: PostGraphile exposes `public`, and would expose the extension's view.
+    await db.query('CREATE SCHEMA IF NOT EXISTS bench_stats');
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench_stats');
+    await db.query('SELECT 1 FROM bench_stats.pg_stat_statements LIMIT 1');
+  } catch (error) {
+    return { unavailable: `pg_stat_statements is not usable on this server (${(error as Error).message})` };
+  }
+  return {
+    read: async () => {
+      const { rows } = await db.query<{ calls: string; dealloc: string }>(
+        `SELECT (SELECT coalesce(sum(calls), 0) FROM bench_stats.pg_stat_statements
+                  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    AND query NOT LIKE '%pg_stat_statements%') AS calls,
+                (SELECT dealloc FROM bench_stats.pg_stat_statements_info) AS dealloc`,
+      );
+      return { calls: Number(rows[0].calls), dealloc: Number(rows[0].dealloc) };
+    },
+  };
+}
+
+/**
+ * Waits until every server has finished what it was doing: no pool connection in use or awaited,
+ * and at most one clock tick of CPU in 250 ms (a request between two statements holds no
+ * connection, but it burns CPU).
+ */
+async function settle(servers: Server[]): Promise<void> {
+  const ticks = () => servers.map((s) => procStat(s.child.pid!)?.ticks ?? 0);
+  for (let waited = 0; waited < 120_000; waited += 250) {
+    const before = ticks();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (ticks().every((t, i) => t - before[i] <= 1) && (await idle(servers))) return;
+  }
+}
+
+async function runPeerScenario(
+  target: PeerTarget,
+  query: PeerQuery,
+  c: number,
+  servers: Server[],
+  counter: Awaited<ReturnType<typeof statementCounter>>,
+  dbCpuMs: (() => number) | null,
+): Promise<PeerRow> {
+  const { url, child } = target.server;
+  const operation = target.ours ? query.ours : query.peer;
+  const body = JSON.stringify({ query: operation.query, variables: operation.variables ?? {} });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (target.token) headers.authorization = `Bearer ${target.token}`;
+  await settle(servers);
+  const started = performance.now();
+  const probe = await fetch(url, { method: 'POST', headers, body });
+  const text = await probe.text();
+  const firstMs = Math.round(performance.now() - started);
+  const probeJson = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: unknown[] };
+  if (probeJson.errors || !probeJson.data || Object.values(probeJson.data).some((v) => v == null)) {
+    throw new Error(`${query.name} on ${target.side} fails: ${text.slice(0, 500)}`);
+  }
+  await autocannon({ url, method: 'POST', headers, body, connections: c, duration: 1 }); // warm-up
+  // autocannon stops with up to c requests in flight, which the server still completes: the
+  // counters are read once it has, and divided by every request sent (completed or abandoned).
+  await settle(servers);
+  const pid = child.pid!;
+  const cpuBefore = processCpuMs(pid);
+  const ownBefore = target.ours ? (await stats(child)).statements : 0;
+  const sqlBefore = 'read' in counter ? await counter.read() : null;
+  const dbBefore = dbCpuMs?.();
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: c, duration: seconds });
+  await settle(servers);
+  const dbAfter = dbCpuMs?.();
+  const sqlAfter = 'read' in counter ? await counter.read() : null;
+  const ownAfter = target.ours ? (await stats(child)).statements : 0;
+  const cpuAfter = processCpuMs(pid);
+  const requests = result.requests.sent;
+  const perRequest = (value: number, digits: number) => +(value / requests).toFixed(digits);
+  return {
+    query: query.name,
+    c,
+    side: target.side,
+    'first ms': firstMs,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'CPU ms/req': perRequest(cpuAfter - cpuBefore, 2),
+    'DB CPU ms/req': dbBefore !== undefined && dbAfter !== undefined ? perRequest(dbAfter - dbBefore, 2) : 'n/a',
+    'SQL/req': sqlBefore && sqlAfter && sqlAfter.dealloc === sqlBefore.dealloc ? perRequest(sqlAfter.calls - sqlBefore.calls, 2) : 'n/a',
+    'SQL/req (own count)': target.ours ? perRequest(ownAfter - ownBefore, 2) : '',
+    'KB/resp': +(Buffer.byteLength(text) / 1024).toFixed(1),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** Adds ours ÷ peer for req/s, p99, CPU and SQL to ours' rows of one (query, c) group. */
+function addRatios(rows: PeerRow[]): void {
+  const peer = rows.find((r) => r.side === 'PostGraphile');
+  const ratio = (a: string | number, b: string | number | undefined) =>
+    typeof a === 'number' && typeof b === 'number' && b > 0 ? +(a / b).toFixed(2) : 'n/a';
+  for (const row of rows) {
+    const own = row.side !== 'PostGraphile';
+    row['req/s ×'] = own ? ratio(row['req/s'], peer?.['req/s']) : '';
+    row['p99 ×'] = own ? ratio(row['p99 ms'], peer?.['p99 ms']) : '';
+    row['CPU ×'] = own ? ratio(row['CPU ms/req'], peer?.['CPU ms/req']) : '';
+    row['SQL ×'] = own ? ratio(row['SQL/req'], peer?.['SQL/req']) : '';
+  }
+}
+
+/**
+ * The comparison of issue 15: PostGraphile v5 with the Amber preset (no permissions), run by the
+ * `node` devDependency's Node 22 in production mode on a free port, on the same database as this
+ * server; the portal query and a stakeholder by id, at each concurrency, each side in turn (the
+ * order of the sides rotates between rounds). Server CPU of both from /proc/<pid>/stat;
+ * statements of both from pg_stat_statements (and ours' own counter beside it).
+ */
+async function runPeer(dbUrl: string, cluster: EmbeddedCluster | undefined, tokens: { admin: string; partner: string }, companyId: string) {
+  const execPath = node22();
+  const peerVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('postgraphile')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const nodeVersion = execFileSync(execPath, ['--version'], { encoding: 'utf8' }).trim();
+  const levels = values['peer-connections'].split(',').map(Number);
+  const rounds = Number(values.rounds);
+  const queries: PeerQuery[] = [
+    { name: 'portal 3-level', ours: { query: PEER_PORTAL_OURS }, peer: { query: PEER_PORTAL_POSTGRAPHILE } },
+    {
+      name: 'stakeholder by id',
+      ours: {
+        query: 'query ($id: ID!) { stakeholder(id: $id) { id name kind country ... on Company { companyType } } }',
+        variables: { id: toGlobalId('Stakeholder', companyId) },
+      },
+      peer: {
+        query: 'query ($id: UUID!) { stakeholderByRowId(rowId: $id) { id name kind country companyType } }',
+        variables: { id: companyId },
+      },
+    },
+  ].filter((q) => !process.env.BENCH_ONLY || q.name.includes(process.env.BENCH_ONLY));
+
+  const monitor = new Client({ connectionString: dbUrl });
+  await monitor.connect();
+  const counter = await statementCounter(monitor);
+  const servers: Server[] = [];
+  const rows: PeerRow[] = [];
+  try {
+    const ours = await startServer(dbUrl, true);
+    servers.push(ours);
+    const peer = await startPeer(dbUrl, execPath);
+    servers.push(peer);
+    const postmasterPid = cluster ? Number(readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
+    const dbCpuMs = postmasterPid ? () => clusterCpuMs(postmasterPid) : null;
+    const targets: PeerTarget[] = [
+      { side: 'PostGraphile', server: peer, ours: false },
+      { side: 'ours ADMIN', server: ours, ours: true, token: tokens.admin },
+      { side: 'ours PARTNER', server: ours, ours: true, token: tokens.partner },
+    ];
+    for (let round = 0; round < rounds; round++) {
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      for (const c of levels) {
+        for (const query of queries) {
+          const group: PeerRow[] = [];
+          for (const target of order) group.push(await runPeerScenario(target, query, c, servers, counter, dbCpuMs));
+          group.sort((a, b) => targets.findIndex((t) => t.side === a.side) - targets.findIndex((t) => t.side === b.side));
+          addRatios(group);
+          rows.push(...(rounds > 1 ? group.map((r) => ({ round: round + 1, ...r })) : group));
+        }
+      }
+    }
+  } finally {
+    for (const { child } of servers) {
+      child.send('stop');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await monitor.end();
+  }
+  console.log(
+    `\nPostGraphile ${peerVersion} (Amber preset, no permissions; ${nodeVersion}) vs this server (${process.version}); ` +
+      `${seconds} s per operation, scale ${scale}, ${rounds} round(s); ratios are ours ÷ PostGraphile's.`,
+  );
+  console.log(
+    'read' in counter
+      ? 'SQL/req: pg_stat_statements, every statement run in the bench database while that side ran; SQL/req (own count): our server\'s TypeORM logger.'
+      : `SQL/req: n/a: ${counter.unavailable}.`,
+  );
   console.table(rows);
 }
 
