@@ -79,7 +79,8 @@ async function actsForCommitment(scope: Scope, viewer: Viewer, r: { committerId:
  */
 async function mayRecordAffiliation(scope: Scope, r: { fromId: string; toId: string }): Promise<string | null> {
   const [row] = await scope.sql<{ visible: boolean }>(
-    `SELECT ${scope.rule('Affiliation', 'a')} AS visible FROM (SELECT CAST(:fromId AS uuid) AS from_id, CAST(:toId AS uuid) AS to_id) a`,
+    `SELECT ${scope.rule('Affiliation', 'a')} AS visible
+       FROM (SELECT affiliation_health_patient(CAST(:fromId AS uuid), CAST(:toId AS uuid)) AS health_patient_id) a`,
     r,
   );
   return row.visible ? null : "Recording a patient's affiliation to a patient organisation needs the patient's HEALTH consent for your organisation.";

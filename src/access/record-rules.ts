@@ -103,11 +103,9 @@ export function recordRules(viewer: Viewer | null): RecordRules {
     // patient's presence at a disease-specific meeting is health data.
     Interaction: interaction,
     InteractionParticipant: (alias) => `EXISTS (SELECT 1 FROM interaction v_i WHERE v_i.id = ${alias}.interaction_id AND ${interaction('v_i')})`,
-    // A patient's affiliation to a patient organisation reveals a condition: PATIENT_HEALTH.
-    Affiliation: (alias) =>
-      `(NOT EXISTS (SELECT 1 FROM stakeholder v_f JOIN stakeholder v_t ON v_t.id = ${alias}.to_id WHERE v_f.id = ${alias}.from_id
-          AND ((v_f.kind = 'PATIENT' AND v_t.kind = 'PATIENT_ORGANISATION') OR (v_f.kind = 'PATIENT_ORGANISATION' AND v_t.kind = 'PATIENT')))
-        OR ${patientConsent(`${alias}.from_id`, ConsentScope.HEALTH)} OR ${patientConsent(`${alias}.to_id`, ConsentScope.HEALTH)})`,
+    // A patient's affiliation to a patient organisation reveals a condition: PATIENT_HEALTH of
+    // the patient it names (`health_patient_id`, kept by a trigger from the ends' kinds).
+    Affiliation: (alias) => `(${alias}.health_patient_id IS NULL OR ${patientConsent(`${alias}.health_patient_id`, ConsentScope.HEALTH)})`,
     Consent: (alias) => `${alias}.patient_id = :vPatient`,
     // A patient reads who accessed their record (not their own reads); everyone else but ADMIN nothing.
     AuditEvent: (alias) =>
