@@ -31,12 +31,13 @@ export function hasRole(...roles: Role[]): IRule {
 export const readsRecords = hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER, Role.PARTNER, Role.PATIENT);
 /** Reporting: the secretariat, reporting tools, and engagement managers for their own organisation. */
 export const readsMetrics = hasRole(Role.ADMIN, Role.ANALYST, Role.ENGAGEMENT_MANAGER);
-/** Consents are the patient's own business: the patient themself (checked per record) and the secretariat. */
-export const managesConsents = hasRole(Role.ADMIN, Role.PATIENT);
+/**
+ * A patient's own business — consents, the GDPR export: the patient themself (checked per record
+ * or request in actions.ts) and the secretariat.
+ */
+export const patientOrAdmin = hasRole(Role.ADMIN, Role.PATIENT);
 /** The secretariat only: the whole audit trail. */
 export const isAdmin = hasRole(Role.ADMIN);
-/** The data subject's rights (the GDPR export): the patient themself (checked per request, actions.ts) and the secretariat. */
-export const patientOrAdmin = managesConsents;
 
 /** Open to anyone, token or not: only for health and for types that carry no data of their own. */
 export const isPublic = allow;

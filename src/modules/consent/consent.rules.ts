@@ -1,8 +1,8 @@
-import { isAuthenticated, managesConsents, readsRecords } from '../../access/rules';
+import { isAuthenticated, patientOrAdmin, readsRecords } from '../../access/rules';
 
 export const consentRules = {
   Query: {
-    consents: managesConsents,
+    consents: patientOrAdmin,
   },
   Consent: readsRecords,
   ConsentConnection: readsRecords,
