@@ -4,6 +4,7 @@ import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 import type { ConsentScope } from '../modules/consent/consent.entity';
 import { AuditBatcher, AuditTrail } from './audit';
 import { CONSENT_HOLDER_ROLES } from './policy';
+import { rowShape, type RowShape } from './rows';
 import { consentCovers, recordRules, ruleParams, type RecordRules, type RecordType, type RuleParams } from './record-rules';
 import { Role, type Viewer } from './viewer';
 
@@ -33,6 +34,32 @@ export function recordTypeOf(entity: EntityClass<unknown>): RecordType {
   }
   throw new Error(`${entity.name} has no record rule (record-rules.ts): it cannot be read through the scope`);
 }
+
+/** A record joined to each row of a `select`: its rule goes into the join, so a hidden one is null. */
+export interface Join {
+  entity: EntityClass<unknown>;
+  alias: string;
+  /** The join condition (the rule of `entity` is added to it). */
+  on: string;
+}
+
+/** What a `select` reads besides the rule: the filter, order and joins, and their named parameters. */
+export interface Selection {
+  where?: string;
+  orderBy?: string;
+  joins?: readonly Join[];
+  params?: Record<string, unknown>;
+  manager?: EntityManager;
+}
+
+/** A row of a `select`: the record, and the record of each join by alias (null where none or hidden). */
+export interface Selected<E> {
+  row: E;
+  joined: Record<string, unknown>;
+}
+
+/** Column of a stakeholder row that carries the viewer's consent scopes of a patient (see `select`). */
+const CONSENT_COLUMN = '__consentScopes';
 
 /** One audit batcher per database: concurrent requests' audit flushes share appends (group commit). */
 const BATCHERS = new WeakMap<DataSource, AuditBatcher>();
@@ -80,6 +107,8 @@ export class Scope {
   /** The request's audit trail (audit.ts): reads collected for `flushAudit`, writes appended in their transaction. */
   readonly audit: AuditTrail;
   private readonly rules: RecordRules;
+  private readonly holdsConsent: boolean;
+  private readonly deferredLoaders = new Map<EntityClass<unknown>, DataLoader<string, Record<string, unknown> | null>>();
 
   constructor(
     private readonly db: DataSource,
@@ -91,6 +120,7 @@ export class Scope {
     this.rules = recordRules(viewer);
     this.reporting = reportingScope(viewer);
     const holdsConsent = viewer !== null && viewer.orgId !== null && CONSENT_HOLDER_ROLES.includes(viewer.role);
+    this.holdsConsent = holdsConsent;
     this.consentScopes = new DataLoader(async (patientIds) => {
       if (!holdsConsent) return patientIds.map(() => new Set<ConsentScope>());
       const rows = await this.sql<{ patient_id: string; scopes: ConsentScope[] }>(
@@ -116,6 +146,82 @@ export class Scope {
   /** The viewer may read `scope` fields of the patient `patientIdExpr` names (the patient themself, or a consent held). */
   patientConsent(patientIdExpr: string, scope: ConsentScope): string {
     return this.rules.patientConsent(patientIdExpr, scope);
+  }
+
+  /**
+   * The rows of `entity` (aliased `alias`) the viewer may see, in one statement with the records
+   * `joins` add to each row, every one of them under its record rule: the read path of loaders and
+   * lists. Rows are read raw (rows.ts: the entity's columns but the deferred ones, no ORM
+   * hydration). Each stakeholder read also carries, for a patient, the scopes of the consents the
+   * viewer holds (primed into `consentScopes`), so that the field policy needs no further statement.
+   */
+  async select<E>(entity: EntityClass<E>, alias: string, selection: Selection = {}): Promise<Selected<E>[]> {
+    const shape = rowShape(this.db, entity);
+    const joins = (selection.joins ?? []).map((join) => ({ ...join, shape: rowShape(this.db, join.entity) }));
+    const columns = [shape.select(alias), ...this.consentColumn(shape, alias, '')];
+    let from = `${shape.table} ${alias}`;
+    for (const join of joins) {
+      const prefix = `${join.alias}.`;
+      columns.push(join.shape.select(join.alias, prefix), ...this.consentColumn(join.shape, join.alias, prefix));
+      const rule = this.rules.of(recordTypeOf(join.entity), join.alias);
+      from += ` LEFT JOIN ${join.shape.table} ${join.alias} ON (${join.on})${rule === 'TRUE' ? '' : ` AND ${rule}`}`;
+    }
+    const rule = this.rules.of(recordTypeOf(entity), alias);
+    const where = [rule === 'TRUE' ? null : rule, selection.where ? `(${selection.where})` : null].filter(Boolean).join(' AND ');
+    const text = `SELECT ${columns.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}${selection.orderBy ? ` ORDER BY ${selection.orderBy}` : ''}`;
+    const rows = await this.sql<Record<string, unknown>>(text, selection.params, selection.manager);
+    return rows.map((raw) => {
+      const row = shape.hydrate(raw) as E;
+      this.primeConsent(raw, '', row);
+      const joined: Record<string, unknown> = {};
+      for (const join of joins) {
+        const record = join.shape.hydrate(raw, `${join.alias}.`);
+        if (record) this.primeConsent(raw, `${join.alias}.`, record);
+        joined[join.alias] = record;
+      }
+      return { row, joined };
+    });
+  }
+
+  /** `select`, the records only. */
+  async rows<E>(entity: EntityClass<E>, alias: string, selection: Selection = {}): Promise<E[]> {
+    return (await this.select(entity, alias, selection)).map((selected) => selected.row);
+  }
+
+  /** The consent-scopes column of a stakeholder read by a viewer who holds consents (none otherwise). */
+  private consentColumn(shape: RowShape<unknown>, alias: string, prefix: string): string[] {
+    if (shape.table !== 'stakeholder' || !this.holdsConsent) return [];
+    return [
+      `CASE WHEN ${alias}.kind = 'PATIENT' THEN ARRAY(SELECT DISTINCT v_sc.scope FROM consent v_cs, unnest(v_cs.scopes) AS v_sc(scope)
+        WHERE v_cs.patient_id = ${alias}.id AND ${consentCovers('v_cs', 'v_sc.scope')}) END AS "${prefix}${CONSENT_COLUMN}"`,
+    ];
+  }
+
+  private primeConsent(raw: Record<string, unknown>, prefix: string, record: unknown): void {
+    const scopes = raw[`${prefix}${CONSENT_COLUMN}`] as ConsentScope[] | null | undefined;
+    if (scopes) this.consentScopes.prime((record as { id: string }).id, new Set(scopes));
+  }
+
+  /**
+   * The deferred columns (rows.ts) of `entity`'s records by id, for fields that ask for them: one
+   * batch per request and entity, under the record rule like every read.
+   */
+  deferred(entity: EntityClass<unknown>): DataLoader<string, Record<string, unknown> | null> {
+    let loader = this.deferredLoaders.get(entity);
+    if (!loader) {
+      const shape = rowShape(this.db, entity);
+      const rule = this.rules.of(recordTypeOf(entity), 'd');
+      loader = new DataLoader(async (ids) => {
+        const rows = await this.sql<Record<string, unknown> & { id: string }>(
+          `SELECT ${shape.selectDeferred('d')} FROM ${shape.table} d WHERE d.id = ANY(:ids)${rule === 'TRUE' ? '' : ` AND ${rule}`}`,
+          { ids },
+        );
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      this.deferredLoaders.set(entity, loader);
+    }
+    return loader;
   }
 
   /** A query over the rows of `entity` the viewer may see (in `manager`'s transaction, if given). */

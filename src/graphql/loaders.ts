@@ -6,14 +6,17 @@ import { createContractLoaders } from '../modules/contract/contract.loaders';
 import { createGraphLoaders } from '../modules/graph/graph.loaders';
 import { createInteractionLoaders } from '../modules/interaction/interaction.loaders';
 import { createPartnershipLoaders } from '../modules/partnership/partnership.loaders';
+import type { Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import { createStakeholderLoaders } from '../modules/stakeholder/stakeholder.loaders';
 
 /** Every DataLoader of a request, reading through the request's scope; built fresh per request so nothing is cached across viewers. */
 export function createLoaders(scope: Scope) {
+  const stakeholders = createStakeholderLoaders(scope);
+  const prime = (stakeholder: Stakeholder): void => void stakeholders.stakeholder.prime(stakeholder.id, stakeholder);
   return {
-    ...createStakeholderLoaders(scope),
-    ...createAffiliationLoaders(scope),
-    ...createPartnershipLoaders(scope),
+    ...stakeholders,
+    ...createAffiliationLoaders(scope, prime),
+    ...createPartnershipLoaders(scope, prime),
     ...createCommitmentLoaders(scope),
     ...createContractLoaders(scope),
     ...createInteractionLoaders(scope),

@@ -3,6 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { guardClassifiedFields } from '../access/field-policy';
 import { shieldMiddleware } from '../access/permissions';
+import { loadDeferredColumns } from './deferred-columns';
 import { guardInputs } from './input-guard';
 import { RESOLVERS, ORPHANED_TYPES } from './resolvers';
 
@@ -18,12 +19,13 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
 }
 
 /**
- * The schema the server runs, from the inside out: every classified field of the policy wrapped
+ * The schema the server runs, from the inside out: fields over columns the read path defers
+ * (rows.ts) load them on demand, every classified field of the policy wrapped
  * by the field policy (null or masked unless the viewer may read it), every field behind the
  * shield rule tree (deny by default), and in front of the shield the input guard (no NUL, no lone
  * surrogate, capped length in any string argument), so that no rule, validation or SQL ever sees
  * such a string.
  */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  return guardInputs(applyMiddleware(guardClassifiedFields(await buildBareSchema()), shieldMiddleware()));
+  return guardInputs(applyMiddleware(guardClassifiedFields(loadDeferredColumns(await buildBareSchema())), shieldMiddleware()));
 }
