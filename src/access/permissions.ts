@@ -1,11 +1,22 @@
-import type { GraphQLError } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  isLeafType,
+  isObjectType,
+  type GraphQLError,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import type { IMiddlewareGenerator, IMiddlewareTypeMap } from 'graphql-middleware';
 import { deny, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield/typings/types';
 import { forbidden } from '../graphql/errors';
 import { RULE_TREES } from '../graphql/resolvers';
 import { ACTIONS } from './actions';
 import { FIELDS } from './policy';
-import { hasRole, isPublic, readsRecords } from './rules';
+import { admitsOf, hasRole, isPublic, readsRecords, type Admits } from './rules';
+import { Role } from './viewer';
 
 /** Types that only wrap data guarded at the root field, plus the open health check. */
 const SHARED_RULES = {
@@ -59,12 +70,85 @@ export function ruleTree(): Record<string, Record<string, unknown> | unknown> {
   return tree;
 }
 
-export function shieldMiddleware() {
-  return shield(ruleTree() as IRules, {
-    // Deny by default: a field without a rule is refused (a test also proves none exists).
-    fallbackRule: deny,
-    // Resolver errors (BAD_USER_INPUT, NOT_FOUND …) pass through; formatError masks the unexpected.
-    allowExternalErrors: true,
-    fallbackError: (): GraphQLError => forbidden(),
-  });
+const shieldOptions = {
+  // Deny by default: a field without a rule is refused (a test also proves none exists).
+  fallbackRule: deny,
+  // Resolver errors (BAD_USER_INPUT, NOT_FOUND …) pass through; formatError masks the unexpected.
+  allowExternalErrors: true,
+  fallbackError: (): GraphQLError => forbidden(),
+};
+
+/** The rule the shield applies to `type.field`: the field's own, else its type's, else the fallback (deny). */
+export function effectiveRule(tree: Record<string, unknown>, type: string, field: string): unknown {
+  const rules = tree[type];
+  if (rules === undefined) return deny;
+  if (isRule(rules)) return rules;
+  const map = rules as Record<string, unknown>;
+  return map[field] ?? map['*'] ?? deny;
+}
+
+const EVERYONE: Admits = { roles: new Set(Object.values(Role)), anonymous: true };
+const NOBODY: Admits = { roles: new Set(), anonymous: false };
+const within = (inner: Admits, outer: Admits): boolean => (!inner.anonymous || outer.anonymous) && [...inner.roles].every((r) => outer.roles.has(r));
+const both = (a: Admits, b: Admits): Admits => ({ roles: new Set([...a.roles].filter((r) => b.roles.has(r))), anonymous: a.anonymous && b.anonymous });
+const either = (a: Admits, b: Admits): Admits => ({ roles: new Set([...a.roles, ...b.roles]), anonymous: a.anonymous || b.anonymous });
+
+/**
+ * The leaf fields (scalars and enums, not of a root type) whose shield rule cannot refuse anyone
+ * who reaches them, so that the shield need not run for them (issue 15: a rule call and a promise
+ * per value was a quarter of the server's CPU on large responses). An object of type T is only
+ * reached from a root through fields that return it (or an interface or union it belongs to),
+ * each of which keeps its rule: who may reach T is at most the union, over those fields, of who
+ * passes the field's rule and may reach the field's type (a fixpoint from the root types). A leaf
+ * of T whose rule admits all of them always passes where it runs. A rule that is not one of
+ * rules.ts (whose decisions depend on the viewer alone) counts as admitting everyone, which can
+ * only keep more rules.
+ */
+export function provenLeaves(schema: GraphQLSchema, tree: Record<string, unknown>): Set<string> {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
+  const admits = (type: string, field: string): Admits => admitsOf(effectiveRule(tree, type, field)) ?? EVERYONE;
+  const reach = new Map<string, Admits>(objects.map((t) => [t.name, roots.has(t.name) ? EVERYONE : NOBODY]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const parent of objects) {
+      const reachParent = reach.get(parent.name)!;
+      for (const field of Object.values(parent.getFields())) {
+        const returned: GraphQLNamedType = getNamedType(field.type);
+        if (isLeafType(returned)) continue;
+        const through = both(reachParent, admits(parent.name, field.name));
+        const targets = isObjectType(returned) ? [returned] : isAbstractType(returned) ? schema.getPossibleTypes(returned) : [];
+        for (const target of targets) {
+          const before = reach.get(target.name)!;
+          if (within(through, before)) continue;
+          reach.set(target.name, either(before, through));
+          changed = true;
+        }
+      }
+    }
+  }
+  const proven = new Set<string>();
+  for (const type of objects) {
+    if (roots.has(type.name)) continue;
+    const reachers = reach.get(type.name)!;
+    for (const field of Object.values(type.getFields())) {
+      if (isLeafType(getNamedType(field.type)) && within(reachers, admits(type.name, field.name))) proven.add(`${type.name}.${field.name}`);
+    }
+  }
+  return proven;
+}
+
+/**
+ * The shield's middleware for `schema`: the rule tree with deny as fallback, on every field but
+ * the `provenLeaves`, whose rule would always pass.
+ */
+export function shieldMiddleware(schema: GraphQLSchema): IMiddlewareTypeMap {
+  const tree = ruleTree() as Record<string, unknown>;
+  const generated = (shield(tree as IRules, shieldOptions) as unknown as IMiddlewareGenerator<unknown, unknown, unknown>).generate(schema) as IMiddlewareTypeMap;
+  const proven = provenLeaves(schema, tree);
+  const pruned: IMiddlewareTypeMap = {};
+  for (const [type, fields] of Object.entries(generated)) {
+    pruned[type] = Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([field]) => !proven.has(`${type}.${field}`))) as never;
+  }
+  return pruned;
 }

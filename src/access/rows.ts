@@ -8,19 +8,26 @@ import type { DataSource, EntityMetadata } from 'typeorm';
  * getters such as `globalId` and `resolveType` work on it as on an entity TypeORM built.
  *
  * An entity may leave columns out of its reads (`DEFERRED`): long texts and arrays that lists
- * and portals rarely ask for. A field over a deferred column is loaded on demand, for every
- * record of the request in one batch (`src/graphql/deferred-columns.ts`).
+ * and portals rarely ask for. A request reads those its operation selects somewhere (the
+ * columns plugin tells the scope before execution); a field over a deferred column that was
+ * not read loads it on demand, for every record of the request in one batch
+ * (`src/graphql/deferred-columns.ts`).
  */
 export interface RowShape<E> {
   readonly table: string;
+  /** The properties left out of reads unless a request asks for them (see `reading`). */
+  readonly deferred: ReadonlySet<string>;
+  /** How to read the rows: every column but the deferred ones, plus those of `include` (built once per set). */
+  reading(include?: ReadonlySet<string>): RowReader<E>;
+  /** The deferred columns, as `alias.column AS "<property>"` (with the id), for the on-demand loader. */
+  selectDeferred(alias: string): string;
+}
+
+export interface RowReader<E> {
   /** The columns read, as `alias.column AS "<prefix><property>"`, comma-separated. */
   select(alias: string, prefix?: string): string;
   /** The entity a row read with `select(…, prefix)` holds; null when its id is null (an outer join without a match). */
   hydrate(row: Record<string, unknown>, prefix?: string): E | null;
-  /** The deferred columns, as `alias.column AS "<property>"` (with the id), for the on-demand loader. */
-  selectDeferred(alias: string): string;
-  /** The properties left out of `select`. */
-  readonly deferred: ReadonlySet<string>;
 }
 
 /** Columns each entity leaves out of its reads, by property (the entity's table name keys it). */
@@ -72,55 +79,72 @@ function columnReads(metadata: EntityMetadata): ColumnRead[] {
 }
 
 function buildShape<E>(metadata: EntityMetadata): RowShape<E> {
-  const deferredList = deferredColumns(metadata.tableName);
-  const deferred = new Set(deferredList);
+  const deferred = new Set(deferredColumns(metadata.tableName));
   const all = columnReads(metadata);
-  const read = all.filter((c) => !deferred.has(c.property));
-  const late = all.filter((c) => deferred.has(c.property));
   for (const property of deferred) {
     if (!all.some((c) => c.property === property)) throw new Error(`rows.ts defers ${metadata.tableName}.${property}, which the entity does not have`);
   }
   const primary = metadata.primaryColumns[0].propertyName;
-  const primaryIndex = read.findIndex((c) => c.property === primary);
-  if (primaryIndex < 0) throw new Error(`rows.ts cannot defer the primary key of ${metadata.tableName}`);
+  if (deferred.has(primary)) throw new Error(`rows.ts cannot defer the primary key of ${metadata.tableName}`);
   const discriminator = metadata.discriminatorColumn?.propertyName;
   const prototypes = new Map<unknown, object>(
     metadata.childEntityMetadatas.map((child) => [child.discriminatorValue, (child.target as { prototype: object }).prototype]),
   );
   const basePrototype = (metadata.target as { prototype: object }).prototype;
-  const selects = new Map<string, string>();
-  const keys = new Map<string, string[]>();
-  const keysOf = (prefix: string): string[] => {
-    let k = keys.get(prefix);
-    if (!k) keys.set(prefix, (k = read.map((c) => `${prefix}${c.property}`)));
-    return k;
+  const readers = new Map<string, RowReader<E>>();
+
+  const buildReader = (read: ColumnRead[]): RowReader<E> => {
+    const primaryIndex = read.findIndex((c) => c.property === primary);
+    const selects = new Map<string, string>();
+    const keys = new Map<string, string[]>();
+    const keysOf = (prefix: string): string[] => {
+      let k = keys.get(prefix);
+      if (!k) keys.set(prefix, (k = read.map((c) => `${prefix}${c.property}`)));
+      return k;
+    };
+    return {
+      select(alias, prefix = '') {
+        const key = `${alias}\u0000${prefix}`;
+        let text = selects.get(key);
+        if (text === undefined) {
+          text = read.map((c) => `${c.expression(alias)} AS "${prefix}${c.property}"`).join(', ');
+          selects.set(key, text);
+        }
+        return text;
+      },
+      hydrate(row, prefix = '') {
+        const k = keysOf(prefix);
+        if (row[k[primaryIndex]] == null) return null;
+        const kind = discriminator ? row[`${prefix}${discriminator}`] : undefined;
+        const entity = Object.create(prototypes.get(kind) ?? basePrototype) as Record<string, unknown>;
+        for (let i = 0; i < read.length; i++) {
+          const c = read[i];
+          const value = row[k[i]];
+          entity[c.property] = c.transform ? c.transform(value) : value;
+        }
+        return entity as E;
+      },
+    };
   };
+
   return {
     table: metadata.tableName,
     deferred,
-    select(alias, prefix = '') {
-      const key = `${alias}\u0000${prefix}`;
-      let text = selects.get(key);
-      if (text === undefined) {
-        text = read.map((c) => `${c.expression(alias)} AS "${prefix}${c.property}"`).join(', ');
-        selects.set(key, text);
+    reading(include) {
+      const wanted = include ? [...include].filter((p) => deferred.has(p)).sort() : [];
+      const key = wanted.join(',');
+      let reader = readers.get(key);
+      if (!reader) {
+        reader = buildReader(all.filter((c) => !deferred.has(c.property) || wanted.includes(c.property)));
+        readers.set(key, reader);
       }
-      return text;
+      return reader;
     },
     selectDeferred(alias) {
-      return [all.find((c) => c.property === primary)!, ...late].map((c) => `${c.expression(alias)} AS "${c.property}"`).join(', ');
-    },
-    hydrate(row, prefix = '') {
-      const k = keysOf(prefix);
-      if (row[k[primaryIndex]] == null) return null;
-      const kind = discriminator ? row[`${prefix}${discriminator}`] : undefined;
-      const entity = Object.create(prototypes.get(kind) ?? basePrototype) as Record<string, unknown>;
-      for (let i = 0; i < read.length; i++) {
-        const c = read[i];
-        const value = row[k[i]];
-        entity[c.property] = c.transform ? c.transform(value) : value;
-      }
-      return entity as E;
+      return all
+        .filter((c) => c.property === primary || deferred.has(c.property))
+        .map((c) => `${c.expression(alias)} AS "${c.property}"`)
+        .join(', ');
     },
   };
 }

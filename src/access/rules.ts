@@ -1,4 +1,4 @@
-import { allow, rule } from 'graphql-shield';
+import { allow, deny, rule } from 'graphql-shield';
 import type { IRule } from 'graphql-shield/typings/types';
 import type { Context } from '../graphql/context';
 import { forbidden, unauthenticated } from '../graphql/errors';
@@ -12,6 +12,18 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ct
   ctx.viewer ? true : unauthenticated(),
 );
 
+/** Who passes a rule, where only the viewer decides it: some roles, and perhaps a request without a token. */
+export interface Admits {
+  roles: ReadonlySet<Role>;
+  anonymous: boolean;
+}
+const ADMITS = new WeakMap<object, Admits>();
+/** Whom `rule` lets through, for the rules built here (each looks at the viewer only); undefined for any other rule. */
+export const admitsOf = (r: unknown): Admits | undefined => (typeof r === 'object' && r !== null ? ADMITS.get(r) : undefined);
+ADMITS.set(isAuthenticated, { roles: new Set(Object.values(Role)), anonymous: false });
+ADMITS.set(allow, { roles: new Set(Object.values(Role)), anonymous: true });
+ADMITS.set(deny, { roles: new Set(), anonymous: false });
+
 const roleRules = new Map<string, IRule>();
 /** The viewer has one of `roles`. */
 export function hasRole(...roles: Role[]): IRule {
@@ -23,6 +35,7 @@ export function hasRole(...roles: Role[]): IRule {
       return roles.includes(ctx.viewer.role) ? true : forbidden(`This needs one of the roles ${roles.join(', ')}.`);
     });
     roleRules.set(name, existing);
+    ADMITS.set(existing, { roles: new Set(roles), anonymous: false });
   }
   return existing;
 }

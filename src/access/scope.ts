@@ -35,7 +35,7 @@ export function recordTypeOf(entity: EntityClass<unknown>): RecordType {
   throw new Error(`${entity.name} has no record rule (record-rules.ts): it cannot be read through the scope`);
 }
 
-/** A record joined to each row of a `select`: its rule goes into the join, so a hidden one is null. */
+/** A record joined to each row of a `select` (to-one: `on` matches one record at most); its rule goes into the join, so a hidden one is null. */
 export interface Join {
   entity: EntityClass<unknown>;
   alias: string;
@@ -108,6 +108,7 @@ export class Scope {
   readonly audit: AuditTrail;
   private readonly rules: RecordRules;
   private readonly holdsConsent: boolean;
+  private wanted: ReadonlyMap<string, ReadonlySet<string>> = new Map();
   private readonly deferredLoaders = new Map<EntityClass<unknown>, DataLoader<string, Record<string, unknown> | null>>();
 
   constructor(
@@ -157,30 +158,44 @@ export class Scope {
    */
   async select<E>(entity: EntityClass<E>, alias: string, selection: Selection = {}): Promise<Selected<E>[]> {
     const shape = rowShape(this.db, entity);
-    const joins = (selection.joins ?? []).map((join) => ({ ...join, shape: rowShape(this.db, join.entity) }));
-    const columns = [shape.select(alias), ...this.consentColumn(shape, alias, '')];
+    const reader = shape.reading(this.wanted.get(shape.table));
+    const joins = (selection.joins ?? []).map((join) => {
+      const joinShape = rowShape(this.db, join.entity);
+      return { ...join, shape: joinShape, reader: joinShape.reading(this.wanted.get(joinShape.table)) };
+    });
+    const columns = [reader.select(alias), ...this.consentColumn(shape, alias, '')];
     let from = `${shape.table} ${alias}`;
     for (const join of joins) {
       const prefix = `${join.alias}.`;
-      columns.push(join.shape.select(join.alias, prefix), ...this.consentColumn(join.shape, join.alias, prefix));
+      columns.push(join.reader.select(join.alias, prefix), ...this.consentColumn(join.shape, join.alias, prefix));
+      // A lateral subquery with LIMIT 1 is not flattened into a join: the planner looks each
+      // record up by its key (an index probe per row) instead of hashing the whole table.
       const rule = this.rules.of(recordTypeOf(join.entity), join.alias);
-      from += ` LEFT JOIN ${join.shape.table} ${join.alias} ON (${join.on})${rule === 'TRUE' ? '' : ` AND ${rule}`}`;
+      from += ` LEFT JOIN LATERAL (SELECT * FROM ${join.shape.table} ${join.alias} WHERE (${join.on})${rule === 'TRUE' ? '' : ` AND ${rule}`} LIMIT 1) ${join.alias} ON TRUE`;
     }
     const rule = this.rules.of(recordTypeOf(entity), alias);
     const where = [rule === 'TRUE' ? null : rule, selection.where ? `(${selection.where})` : null].filter(Boolean).join(' AND ');
     const text = `SELECT ${columns.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}${selection.orderBy ? ` ORDER BY ${selection.orderBy}` : ''}`;
     const rows = await this.sql<Record<string, unknown>>(text, selection.params, selection.manager);
     return rows.map((raw) => {
-      const row = shape.hydrate(raw) as E;
+      const row = reader.hydrate(raw) as E;
       this.primeConsent(raw, '', row);
       const joined: Record<string, unknown> = {};
       for (const join of joins) {
-        const record = join.shape.hydrate(raw, `${join.alias}.`);
+        const record = join.reader.hydrate(raw, `${join.alias}.`);
         if (record) this.primeConsent(raw, `${join.alias}.`, record);
         joined[join.alias] = record;
       }
       return { row, joined };
     });
+  }
+
+  /**
+   * The deferred columns (rows.ts) this request's operation selects, by table: its reads include
+   * them, so that asking for one costs no further statement. Set before execution.
+   */
+  wantColumns(wanted: ReadonlyMap<string, ReadonlySet<string>>): void {
+    this.wanted = wanted;
   }
 
   /** `select`, the records only. */

@@ -1,13 +1,69 @@
-import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isObjectType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
 import type { EntityClass } from '../access/scope';
 import { deferredColumns } from '../access/rows';
 import { STAKEHOLDER_TYPE_NAME, Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import type { Context } from './context';
 
-/** The object types whose records the scope reads without their deferred columns (rows.ts), with their entity and table. */
-const DEFERRING_TYPES: { entity: EntityClass<unknown>; table: string; types: string[] }[] = [
-  { entity: Stakeholder, table: 'stakeholder', types: Object.values(STAKEHOLDER_TYPE_NAME) },
+/** The types whose records the scope reads without their deferred columns (rows.ts), with their entity and table. */
+const DEFERRING_TYPES: { entity: EntityClass<unknown>; table: string; types: string[]; interfaces: string[] }[] = [
+  { entity: Stakeholder, table: 'stakeholder', types: Object.values(STAKEHOLDER_TYPE_NAME), interfaces: ['Stakeholder'] },
 ];
+
+const WANTED = new WeakMap<DocumentNode, ReadonlyMap<string, ReadonlySet<string>>>();
+
+/**
+ * The deferred columns a document selects anywhere, by table (a field of a deferring type, or of
+ * its interface, named like a deferred column). Computed once per parsed document (Apollo keeps
+ * parsed documents, so a repeated operation walks nothing).
+ */
+export function wantedColumns(schema: GraphQLSchema, document: DocumentNode): ReadonlyMap<string, ReadonlySet<string>> {
+  let wanted = WANTED.get(document);
+  if (wanted) return wanted;
+  const tableOf = new Map<string, string>();
+  for (const { table, types, interfaces } of DEFERRING_TYPES) for (const name of [...types, ...interfaces]) tableOf.set(name, table);
+  const found = new Map<string, Set<string>>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const table = parent ? tableOf.get(getNamedType(parent).name) : undefined;
+        if (!table || !deferredColumns(table).includes(node.name.value)) return;
+        let fields = found.get(table);
+        if (!fields) found.set(table, (fields = new Set()));
+        fields.add(node.name.value);
+      },
+    }),
+  );
+  wanted = found;
+  WANTED.set(document, wanted);
+  return wanted;
+}
+
+/** Tells each request's scope, once its operation is known, which deferred columns to read with the rows. */
+export function columnsPlugin(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ contextValue, document, schema }) => {
+          contextValue.scope.wantColumns(wantedColumns(schema, document));
+          return Promise.resolve();
+        },
+      }),
+  };
+}
 
 /**
  * Wraps, in the built schema, every field over a deferred column: when the record was read

@@ -27,5 +27,6 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
  * such a string.
  */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  return guardInputs(applyMiddleware(guardClassifiedFields(loadDeferredColumns(await buildBareSchema())), shieldMiddleware()));
+  const schema = guardClassifiedFields(loadDeferredColumns(await buildBareSchema()));
+  return guardInputs(applyMiddleware(schema, shieldMiddleware(schema)));
 }

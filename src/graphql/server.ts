@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { columnsPlugin } from './deferred-columns';
 import { auditPlugin } from './audit-plugin';
 import type { Context } from './context';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
@@ -148,6 +149,7 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
     stopOnTerminationSignals: false,
     plugins: [
       auditPlugin(options.onAuditFailure),
+      columnsPlugin(),
       ...(options.plugins ?? []),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.

@@ -24,7 +24,7 @@ export class StakeholderResolver {
     name: 'id',
     description: "Opaque global ID. A patient whose identity you may not read has an id of your organisation's own: another organisation sees another id.",
   })
-  presentedId(@Root() stakeholder: Stakeholder, @Ctx() ctx: Context): Promise<string> {
+  presentedId(@Root() stakeholder: Stakeholder, @Ctx() ctx: Context): string | Promise<string> {
     return presentedStakeholderId(ctx, stakeholder);
   }
 
