@@ -3,7 +3,7 @@ import { Role } from '../src/access/viewer';
 import { sqlObserver } from '../src/database/data-source';
 import { contextFor } from '../src/graphql/context';
 import { buildAppSchema } from '../src/graphql/schema';
-import { CompanyType, StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
+import { Company, CompanyType, Stakeholder, StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
 import { ConsentScope } from '../src/modules/consent/consent.entity';
 import { admin, createTestApp, dataOf, viewerOf, type TestApp } from './support/app';
 import { makeAffiliation } from './support/affiliation.factories';
@@ -97,5 +97,20 @@ describe('deferred columns', () => {
     const served = await app.runCounted(`query ($id: ID!) { stakeholder(id: $id) { ... on Patient { conditions } } }`, { id: gid(patient) }, partner);
     expect(dataOf(served.result)).toEqual({ stakeholder: { conditions: ['asthma'] } });
     expect(served.statements).toHaveLength(allowed.statements.length - 1);
+  });
+
+  it('makes reading a deferred column off a record read without it an error, never a silent undefined', async () => {
+    const company = await makeStakeholder(app.db, StakeholderKind.COMPANY, { tags: ['x'] } as never);
+    const ctx = contextFor(app.db, admin());
+    const loaded = (await ctx.loaders.stakeholder.load(company.id))!;
+    expect(loaded.name).toBe(company.name);
+    expect(loaded).toBeInstanceOf(Company);
+    expect(() => loaded.tags).toThrow(/Stakeholder\.tags was not read/);
+    expect(() => loaded.createdAt).toThrow(/Stakeholder\.createdAt was not read/);
+    // Loaded on demand, the columns become the record's own.
+    const details = (await ctx.scope.deferred(Stakeholder).load(company.id))!;
+    Object.assign(loaded, details);
+    expect(loaded.tags).toEqual(['x']);
+    expect(loaded.createdAt).toEqual(company.createdAt);
   });
 });

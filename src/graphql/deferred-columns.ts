@@ -12,12 +12,14 @@ import {
 } from 'graphql';
 import type { EntityClass } from '../access/scope';
 import { deferredColumns } from '../access/rows';
+import { Affiliation } from '../modules/affiliation/affiliation.entity';
 import { STAKEHOLDER_TYPE_NAME, Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import type { Context } from './context';
 
 /** The types whose records the scope reads without their deferred columns (rows.ts), with their entity and table. */
 const DEFERRING_TYPES: { entity: EntityClass<unknown>; table: string; types: string[]; interfaces: string[] }[] = [
   { entity: Stakeholder, table: 'stakeholder', types: Object.values(STAKEHOLDER_TYPE_NAME), interfaces: ['Stakeholder'] },
+  { entity: Affiliation, table: 'affiliation', types: ['Affiliation'], interfaces: [] },
 ];
 
 const WANTED = new WeakMap<DocumentNode, ReadonlyMap<string, ReadonlySet<string>>>();
@@ -67,9 +69,9 @@ export function columnsPlugin(): ApolloServerPlugin<Context> {
 
 /**
  * Wraps, in the built schema, every field over a deferred column: when the record was read
- * without it, the field loads the record's deferred columns (one batch per request, under the
- * record rule) and fills them in. A record read whole (by the ORM, e.g. in a mutation) answers
- * at once. Runs before the field policy wraps classified fields, so a refused field loads nothing.
+ * without it (the record has no own property of that name), the field loads the record's
+ * deferred columns (one batch per request, under the record rule) and fills them in. A record
+ * read whole (by the ORM, e.g. in a mutation) answers at once. Runs before the field policy wraps classified fields, so a refused field loads nothing.
  * Mutates and returns `schema`.
  */
 export function loadDeferredColumns(schema: GraphQLSchema): GraphQLSchema {
@@ -82,12 +84,12 @@ export function loadDeferredColumns(schema: GraphQLSchema): GraphQLSchema {
         if (!deferred.has(definition.name)) continue;
         const property = definition.name;
         const resolve = (definition.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<Record<string, unknown>, Context>;
-        definition.resolve = async (source: Record<string, unknown>, args, ctx: Context, info) => {
-          if (source[property] === undefined) {
-            const details = await ctx.scope.deferred(entity).load(source.id as string);
-            if (details) for (const [key, value] of Object.entries(details)) if (source[key] === undefined) source[key] = value;
-          }
-          return resolve(source, args, ctx, info);
+        definition.resolve = (source: Record<string, unknown>, args, ctx: Context, info) => {
+          if (Object.prototype.hasOwnProperty.call(source, property)) return resolve(source, args, ctx, info);
+          return ctx.scope.deferred(entity).load(source.id as string).then((details) => {
+            if (details) for (const [key, value] of Object.entries(details)) if (!Object.prototype.hasOwnProperty.call(source, key)) source[key] = value;
+            return resolve(source, args, ctx, info);
+          });
         };
       }
     }

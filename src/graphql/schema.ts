@@ -1,4 +1,4 @@
-import type { GraphQLSchema } from 'graphql';
+import { isAbstractType, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { guardClassifiedFields } from '../access/field-policy';
@@ -6,16 +6,40 @@ import { shieldMiddleware } from '../access/permissions';
 import { loadDeferredColumns } from './deferred-columns';
 import { guardInputs } from './input-guard';
 import { RESOLVERS, ORPHANED_TYPES } from './resolvers';
+import { nodeTypeName } from '../modules/node/node.interface';
+import { stakeholderTypeName } from '../modules/stakeholder/stakeholder.entity';
+
+/**
+ * The type resolver of every interface and union, called synchronously: type-graphql wraps each
+ * declared `resolveType` in an async function, which costs a promise per value of an interface
+ * type (every stakeholder of a large response). A new abstract type must be named here.
+ */
+const TYPE_RESOLVERS: Record<string, GraphQLTypeResolver<never, unknown>> = {
+  Stakeholder: stakeholderTypeName,
+  Node: nodeTypeName as GraphQLTypeResolver<never, unknown>,
+};
+
+function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isAbstractType(type) || type.name.startsWith('__')) continue;
+    const resolver = TYPE_RESOLVERS[type.name];
+    if (!resolver) throw new Error(`schema.ts: the abstract type ${type.name} has no synchronous type resolver (TYPE_RESOLVERS)`);
+    type.resolveType = resolver as GraphQLTypeResolver<unknown, unknown>;
+  }
+  return schema;
+}
 
 /** The executable schema as type-graphql builds it, without permissions (for SDL emission and the rule-coverage test). */
-export function buildBareSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
-    resolvers: RESOLVERS,
-    orphanedTypes: ORPHANED_TYPES,
-    // class-validator on every input; failures become BAD_USER_INPUT errors before a resolver runs.
-    validate: { forbidUnknownValues: false },
-    emitSchemaFile: false,
-  });
+export async function buildBareSchema(): Promise<GraphQLSchema> {
+  return resolveTypesSynchronously(
+    await buildSchema({
+      resolvers: RESOLVERS,
+      orphanedTypes: ORPHANED_TYPES,
+      // class-validator on every input; failures become BAD_USER_INPUT errors before a resolver runs.
+      validate: { forbidUnknownValues: false },
+      emitSchemaFile: false,
+    }),
+  );
 }
 
 /**

@@ -7,12 +7,13 @@ import { fromGlobalId } from '../../graphql/global-id';
  * imports none of them: the global ID already names the type, and a stakeholder's type follows its
  * kind, which the Stakeholder interface's own resolveType decides (STAKEHOLDER_TYPE_NAME).
  */
-async function nodeTypeName(value: Node, context: unknown, info: GraphQLResolveInfo): Promise<string | undefined> {
+export function nodeTypeName(value: Node, context: unknown, info: GraphQLResolveInfo): string | undefined {
   const type = fromGlobalId(value.globalId)?.type;
   if (type !== 'Stakeholder') return type;
   const stakeholder = info.schema.getType('Stakeholder');
   if (!isInterfaceType(stakeholder) || !stakeholder.resolveType) return undefined;
-  return (await stakeholder.resolveType(value, context, info, stakeholder)) ?? undefined;
+  // Synchronous in the built schema (src/graphql/schema.ts); a string names the type.
+  return (stakeholder.resolveType(value, context, info, stakeholder) as string | undefined) ?? undefined;
 }
 
 /** Relay's Node: every record with a global ID, fetchable by `node(id)` / `nodes(ids)`. */

@@ -54,9 +54,12 @@ export const STAKEHOLDER_TYPE_NAME: Record<StakeholderKind, string> = {
  * Every node of the alliance graph: one table with a `kind` discriminator (single-table
  * inheritance); kind-specific columns are NULL for the other kinds.
  */
+/** The GraphQL type of a stakeholder: its kind's. */
+export const stakeholderTypeName = (value: Stakeholder): string => STAKEHOLDER_TYPE_NAME[value.kind];
+
 @InterfaceType('Stakeholder', {
   implements: Node,
-  resolveType: (value: Stakeholder) => STAKEHOLDER_TYPE_NAME[value.kind],
+  resolveType: stakeholderTypeName,
 })
 @Entity('stakeholder')
 @TableInheritance({ column: { type: 'text', name: 'kind' } })
