@@ -10,7 +10,7 @@ import {
 import { ACTIONS } from '../src/access/actions';
 import { guardClassifiedFields } from '../src/access/field-policy';
 import { rule } from 'graphql-shield';
-import { mutationRules, provenLeaves, ruleTree } from '../src/access/permissions';
+import { mutationRules, provenFields, ruleTree } from '../src/access/permissions';
 import { FIELDS } from '../src/access/policy';
 import { isAdmin, isPublic, readsMetrics, readsRecords } from '../src/access/rules';
 import { GLOBAL_ID_TYPES } from '../src/graphql/global-id';
@@ -106,7 +106,7 @@ describe('record rules', () => {
   });
 });
 
-describe('the shield skips only leaves whose rule always passes where they run (provenLeaves)', () => {
+describe('the shield skips only fields whose rule always passes where they run (provenFields)', () => {
   const sdl = buildSchema(`
     type Query { records: [Record] report: Report open: Open }
     type Record { title: String secret: String }
@@ -115,15 +115,18 @@ describe('the shield skips only leaves whose rule always passes where they run (
     type Other { value: String }
   `);
 
-  it('skips a leaf reached only through fields that admit fewer viewers than its own rule', () => {
+  it('skips a field of a type reached only through fields that admit fewer viewers than its own rule', () => {
     const tree = { Query: { records: readsRecords, report: readsMetrics, open: isPublic }, Record: readsRecords, Report: readsMetrics, Open: isPublic, Other: readsRecords };
     // Record: reached by Query.records (readers) and Report.record (readers of metrics, e.g. ANALYST): an ANALYST reaches it.
-    const proven = provenLeaves(sdl, tree);
+    const proven = provenFields(sdl, tree);
     expect(proven.has('Record.title')).toBe(false);
     expect(proven.has('Report.total')).toBe(true);
     // Other: reached through Open.other, whose rule is Open's (public): anyone reaches it, its rule (readers) must run.
     expect(proven.has('Other.value')).toBe(false);
     expect(proven.has('Open.note')).toBe(true);
+    expect(proven.has('Open.other')).toBe(true);
+    // Report.record admits readers of metrics (its type's rule) where anyone reaching Report may read metrics.
+    expect(proven.has('Report.record')).toBe(true);
   });
 
   it('proves a record leaf once every field that reaches it is as strict as the leaf', () => {
@@ -134,25 +137,28 @@ describe('the shield skips only leaves whose rule always passes where they run (
       Open: isPublic,
       Other: readsRecords,
     };
-    const proven = provenLeaves(sdl, tree);
+    const proven = provenFields(sdl, tree);
     // Reached by readers of metrics only together with a readers' rule: within readers.
     expect(proven.has('Record.title')).toBe(true);
     // A field-level rule stricter than the reach is kept.
-    expect(provenLeaves(sdl, { ...tree, Record: { '*': readsRecords, secret: isAdmin } }).has('Record.secret')).toBe(false);
+    expect(provenFields(sdl, { ...tree, Record: { '*': readsRecords, secret: isAdmin } }).has('Record.secret')).toBe(false);
     // A rule that is not one of rules.ts counts as admitting everyone: nothing it guards is proven where it reaches.
     const unknown = rule()(() => true);
-    expect(provenLeaves(sdl, { ...tree, Query: { ...tree.Query, records: unknown } }).has('Record.title')).toBe(false);
+    expect(provenFields(sdl, { ...tree, Query: { ...tree.Query, records: unknown } }).has('Record.title')).toBe(false);
+    // And a field guarded by such a rule keeps it, however few reach it.
+    expect(provenFields(sdl, { ...tree, Record: { '*': readsRecords, secret: unknown } }).has('Record.secret')).toBe(false);
   });
 
-  it('in the app schema, skips public leaves of records and keeps every leaf of Patient and every root field', async () => {
-    const proven = provenLeaves(schema, ruleTree() as Record<string, unknown>);
+  it('in the app schema, skips the fields of records and keeps every field of Patient and every root field', async () => {
+    const proven = provenFields(schema, ruleTree() as Record<string, unknown>);
     expect(proven.has('Partnership.title')).toBe(true);
+    expect(proven.has('Partnership.members')).toBe(true);
     expect(proven.has('Affiliation.kind')).toBe(true);
     expect([...proven].filter((f) => f.startsWith('Patient.') || f.startsWith('Query.') || f.startsWith('Mutation.'))).toEqual([]);
-    // Patient's leaves stay guarded: `viewer { organisation }` reaches the Stakeholder types for every
+    // Patient's fields stay guarded: `viewer { organisation }` reaches the Stakeholder types for every
     // authenticated role, ANALYST included, and Patient's rule (readers of records) is narrower.
     const app = await buildAppSchema();
-    // A kept leaf's resolver is the shield's wrapper; a proven one's is the module's own.
+    // A kept field's resolver is the shield's wrapper; a proven one's is the module's own.
     const wrapped = (type: string, field: string): string => String((app.getType(type) as never as { getFields(): Record<string, { resolve: unknown }> }).getFields()[field].resolve);
     expect(wrapped('Patient', 'kind')).not.toBe(wrapped('Company', 'kind'));
   });

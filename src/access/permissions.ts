@@ -94,17 +94,17 @@ const both = (a: Admits, b: Admits): Admits => ({ roles: new Set([...a.roles].fi
 const either = (a: Admits, b: Admits): Admits => ({ roles: new Set([...a.roles, ...b.roles]), anonymous: a.anonymous || b.anonymous });
 
 /**
- * The leaf fields (scalars and enums, not of a root type) whose shield rule cannot refuse anyone
- * who reaches them, so that the shield need not run for them (issue 15: a rule call and a promise
- * per value was a quarter of the server's CPU on large responses). An object of type T is only
- * reached from a root through fields that return it (or an interface or union it belongs to),
- * each of which keeps its rule: who may reach T is at most the union, over those fields, of who
- * passes the field's rule and may reach the field's type (a fixpoint from the root types). A leaf
- * of T whose rule admits all of them always passes where it runs. A rule that is not one of
- * rules.ts (whose decisions depend on the viewer alone) counts as admitting everyone, which can
- * only keep more rules.
+ * The fields (of any type but the root types) whose shield rule cannot refuse anyone who reaches
+ * them, so that the shield need not run for them (issue 15: an async rule call per value was a
+ * quarter of the server's CPU on large responses). An object of type T is only reached from a
+ * root through fields that return it (or an interface or union it belongs to): who may reach T
+ * is at most the union, over those fields, of who passes the field's rule and may reach the
+ * field's own type, a fixpoint from the root types. A field of T whose rule admits everyone who
+ * may reach T always passes where it runs, and skipping it changes no one's reach. A rule that is
+ * not one of rules.ts (whose decisions depend on the viewer alone) counts as admitting everyone
+ * where it lets viewers through, and is never skipped itself.
  */
-export function provenLeaves(schema: GraphQLSchema, tree: Record<string, unknown>): Set<string> {
+export function provenFields(schema: GraphQLSchema, tree: Record<string, unknown>): Set<string> {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
   const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
   const admits = (type: string, field: string): Admits => admitsOf(effectiveRule(tree, type, field)) ?? EVERYONE;
@@ -132,7 +132,9 @@ export function provenLeaves(schema: GraphQLSchema, tree: Record<string, unknown
     if (roots.has(type.name)) continue;
     const reachers = reach.get(type.name)!;
     for (const field of Object.values(type.getFields())) {
-      if (isLeafType(getNamedType(field.type)) && within(reachers, admits(type.name, field.name))) proven.add(`${type.name}.${field.name}`);
+      // Here an unknown rule proves nothing: it stays.
+      const own = admitsOf(effectiveRule(tree, type.name, field.name));
+      if (own && within(reachers, own)) proven.add(`${type.name}.${field.name}`);
     }
   }
   return proven;
@@ -140,12 +142,12 @@ export function provenLeaves(schema: GraphQLSchema, tree: Record<string, unknown
 
 /**
  * The shield's middleware for `schema`: the rule tree with deny as fallback, on every field but
- * the `provenLeaves`, whose rule would always pass.
+ * the `provenFields`, whose rule would always pass.
  */
 export function shieldMiddleware(schema: GraphQLSchema): IMiddlewareTypeMap {
   const tree = ruleTree() as Record<string, unknown>;
   const generated = (shield(tree as IRules, shieldOptions) as unknown as IMiddlewareGenerator<unknown, unknown, unknown>).generate(schema) as IMiddlewareTypeMap;
-  const proven = provenLeaves(schema, tree);
+  const proven = provenFields(schema, tree);
   const pruned: IMiddlewareTypeMap = {};
   for (const [type, fields] of Object.entries(generated)) {
     pruned[type] = Object.fromEntries(Object.entries(fields as Record<string, unknown>).filter(([field]) => !proven.has(`${type}.${field}`))) as never;
