@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { execute, parse } from 'graphql';
 import { Role } from '../src/access/viewer';
 import { sqlObserver } from '../src/database/data-source';
@@ -112,5 +114,36 @@ describe('deferred columns', () => {
     Object.assign(loaded, details);
     expect(loaded.tags).toEqual(['x']);
     expect(loaded.createdAt).toEqual(company.createdAt);
+  });
+});
+
+describe('every loader reads through Scope.select', () => {
+  const modules = path.join(__dirname, '..', 'src', 'modules');
+  const loaderFiles = readdirSync(modules, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(path.join(modules, dir.name))
+        .filter((file) => file.endsWith('.loaders.ts'))
+        .map((file) => path.join(dir.name, file)),
+    )
+    .sort();
+
+  it('finds the loader files', () => {
+    expect(loaderFiles).toEqual(
+      expect.arrayContaining([
+        'commitment/commitment.loaders.ts',
+        'contract/contract.loaders.ts',
+        'interaction/interaction.loaders.ts',
+        'stakeholder/stakeholder.loaders.ts',
+      ]),
+    );
+  });
+
+  it('has no loader that reads through TypeORM (scope.query or getMany)', () => {
+    const offending = loaderFiles.filter((file) => {
+      const text = readFileSync(path.join(modules, file), 'utf8');
+      return text.includes('scope.query(') || text.includes('.getMany(');
+    });
+    expect(offending).toEqual([]);
   });
 });

@@ -48,6 +48,14 @@ export interface Selection {
   where?: string;
   orderBy?: string;
   joins?: readonly Join[];
+  /**
+   * Raw SQL placed after the FROM and the joins, e.g. `INNER JOIN (SELECT …) keyed ON keyed.x = c.id`
+   * for loaders whose keys are not a column of the entity. It may only narrow or tag the rows: the
+   * rule of the selected entity still applies in WHERE (and a record it brings in is under no rule).
+   */
+  from?: string;
+  /** An SQL expression each row answers (e.g. a key's position): selected as "__key", returned as the row's `key`. */
+  key?: string;
   params?: Record<string, unknown>;
   manager?: EntityManager;
 }
@@ -56,7 +64,12 @@ export interface Selection {
 export interface Selected<E> {
   row: E;
   joined: Record<string, unknown>;
+  /** The value of the selection's `key`, as text (set only when the selection has a `key`). */
+  key?: string;
 }
+
+/** Column of a `select` that carries the selection's `key`. */
+const KEY_COLUMN = '__key';
 
 /** Column of a stakeholder row that carries the viewer's consent scopes of a patient (see `select`). */
 const CONSENT_COLUMN = '__consentScopes';
@@ -173,6 +186,8 @@ export class Scope {
       const rule = this.rules.of(recordTypeOf(join.entity), join.alias);
       from += ` LEFT JOIN LATERAL (SELECT * FROM ${join.shape.table} ${join.alias} WHERE (${join.on})${rule === 'TRUE' ? '' : ` AND ${rule}`} LIMIT 1) ${join.alias} ON TRUE`;
     }
+    if (selection.key) columns.push(`${selection.key} AS "${KEY_COLUMN}"`);
+    if (selection.from) from += ` ${selection.from}`;
     const rule = this.rules.of(recordTypeOf(entity), alias);
     const where = [rule === 'TRUE' ? null : rule, selection.where ? `(${selection.where})` : null].filter(Boolean).join(' AND ');
     const text = `SELECT ${columns.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}${selection.orderBy ? ` ORDER BY ${selection.orderBy}` : ''}`;
@@ -186,7 +201,7 @@ export class Scope {
         if (record) this.primeConsent(raw, `${join.alias}.`, record);
         joined[join.alias] = record;
       }
-      return { row, joined };
+      return selection.key ? { row, joined, key: String(raw[KEY_COLUMN]) } : { row, joined };
     });
   }
 

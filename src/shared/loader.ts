@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { fromGlobalId, type GlobalIdType } from '../graphql/global-id';
 
 /** `rows` in the order of `ids`, null for an id without a row. */
@@ -12,15 +11,18 @@ export function inIdOrder<T extends { id: string }>(ids: readonly string[], rows
 type RowKeys = string | null | readonly (string | null)[];
 
 /** `rows` grouped under each key they belong to, in the order of `keys` ([] for a key with none; a null key is skipped). */
-function inKeyGroups<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => RowKeys): T[][] {
+function inKeyGroups<T>(keys: readonly string[], rows: readonly T[], keysOf: (row: T) => RowKeys): T[][] {
   const groups = new Map<string, T[]>();
+  const add = (key: string | null, row: T): void => {
+    if (key === null) return;
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  };
   for (const row of rows) {
-    for (const key of [keysOf(row)].flat()) {
-      if (key === null) continue;
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
+    const keysOfRow = keysOf(row);
+    if (typeof keysOfRow === 'string' || keysOfRow === null) add(keysOfRow, row);
+    else for (const key of keysOfRow) add(key, row);
   }
   return keys.map((key) => groups.get(key) ?? []);
 }
@@ -48,12 +50,9 @@ export function groupLoader<T>(
 }
 
 /**
- * Runs `qb`, which selects the key each row answers as `key`, and groups its entities per key in
- * `keys` order ([] for a key without rows). For many-to-many lists: TypeORM returns an entity that
- * answers several keys once, the raw rows keep every pairing.
+ * The records of a `Scope.select` with a `key` grouped per key in `keys` order ([] for a key
+ * without rows). For many-to-many lists: a record that answers several keys comes once per key.
  */
-export async function entitiesByKey<T extends ObjectLiteral & { id: string }>(qb: SelectQueryBuilder<T>, keys: readonly string[]): Promise<T[][]> {
-  const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
-  const byId = new Map(entities.map((entity) => [entity.id, entity]));
-  return inKeyGroups(keys, raw, (row) => String(row.key)).map((group) => group.map((row) => byId.get(row[`${qb.alias}_id`] as string) as T));
+export function rowsByKey<T>(keys: readonly string[], selected: readonly { row: T; key?: string }[]): T[][] {
+  return inKeyGroups(keys, selected, (s) => s.key ?? null).map((group) => group.map((s) => s.row));
 }

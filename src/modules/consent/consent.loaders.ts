@@ -4,17 +4,11 @@ import { Consent } from './consent.entity';
 
 /** Consents are the patient's own and ADMIN's: the loaders fetch no other. */
 export function createConsentLoaders(scope: Scope) {
-  const visible = () => scope.query(Consent, 'c');
   return {
-    consent: byIdLoader((ids) => visible().andWhere('c.id = ANY(:ids)', { ids }).getMany()),
+    consent: byIdLoader((ids) => scope.rows(Consent, 'c', { where: 'c.id = ANY(:ids)', params: { ids } })),
     /** Every visible consent of each patient, withdrawn and expired ones included, oldest first. */
     consentsByPatient: groupLoader(
-      (ids) =>
-        visible()
-          .andWhere('c.patient_id = ANY(:ids)', { ids })
-          .orderBy('c.created_at')
-          .addOrderBy('c.id')
-          .getMany(),
+      (ids) => scope.rows(Consent, 'c', { where: 'c.patient_id = ANY(:ids)', orderBy: 'c.created_at, c.id', params: { ids } }),
       (c) => c.patientId,
     ),
   };

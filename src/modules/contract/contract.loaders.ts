@@ -1,6 +1,6 @@
 import type { Scope } from '../../access/scope';
 import DataLoader from 'dataloader';
-import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
+import { byIdLoader, groupLoader, rowsByKey } from '../../shared/loader';
 import { Contract, ContractParty, type ContractStatus } from './contract.entity';
 
 /** A stakeholder's contracts, optionally only those in some statuses (null: all). */
@@ -15,18 +15,18 @@ const statusesKey = (statuses: readonly ContractStatus[] | null): string | null 
 /** Loaders fetch only contracts the viewer may see (its parties): a hidden one is missing, and so are its parties. */
 export function createContractLoaders(scope: Scope) {
   return {
-    contract: byIdLoader((ids) => scope.query(Contract, 'c').andWhere('c.id = ANY(:ids)', { ids }).getMany()),
+    contract: byIdLoader((ids) => scope.rows(Contract, 'c', { where: 'c.id = ANY(:ids)', params: { ids } })),
 
     /** The parties of each visible contract, by name. The field policy reads it to decide who sees the terms. */
     partiesByContract: groupLoader(
       (ids) =>
-        scope
-          .query(ContractParty, 'p')
-          .innerJoin('p.stakeholderRel', 's')
-          .andWhere('p.contract_id = ANY(:ids)', { ids })
-          .orderBy('s.name')
-          .addOrderBy('p.id')
-          .getMany(),
+        scope.rows(ContractParty, 'p', {
+          // The stakeholder only orders the parties (every party has one).
+          from: 'INNER JOIN stakeholder s ON s.id = p.stakeholder_id',
+          where: 'p.contract_id = ANY(:ids)',
+          orderBy: 's.name, p.id',
+          params: { ids },
+        }),
       (p) => p.contractId,
     ),
 
@@ -37,23 +37,18 @@ export function createContractLoaders(scope: Scope) {
      * one comma-separated text (enum values hold no comma), NULL for all.
      */
     contractsByParty: new DataLoader<ContractsOfPartyKey, Contract[], string>(
-      (keys) =>
-        entitiesByKey(
-          scope
-            .query(Contract, 'c')
-            .innerJoin(
-              `(SELECT k.ord, k.statuses, cp.contract_id
-                  FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[])) WITH ORDINALITY AS k(id, statuses, ord)
-                  JOIN contract_party cp ON cp.stakeholder_id = k.id)`,
-              'keyed',
-              `keyed.contract_id = c.id AND (keyed.statuses IS NULL OR c.status = ANY(string_to_array(keyed.statuses, ',')))`,
-              { ids: keys.map((k) => k.stakeholderId), statuses: keys.map((k) => statusesKey(k.statuses)) },
-            )
-            .addSelect('keyed.ord', 'key')
-            .orderBy('keyed.ord')
-            .addOrderBy('c.created_at', 'DESC')
-            .addOrderBy('c.id', 'DESC'),
+      async (keys) =>
+        rowsByKey(
           keys.map((_, i) => String(i + 1)),
+          await scope.select(Contract, 'c', {
+            from: `INNER JOIN (SELECT k.ord, k.statuses, cp.contract_id
+                  FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[])) WITH ORDINALITY AS k(id, statuses, ord)
+                  JOIN contract_party cp ON cp.stakeholder_id = k.id) keyed
+              ON keyed.contract_id = c.id AND (keyed.statuses IS NULL OR c.status = ANY(string_to_array(keyed.statuses, ',')))`,
+            key: 'keyed.ord',
+            orderBy: 'keyed.ord, c.created_at DESC, c.id DESC',
+            params: { ids: keys.map((k) => k.stakeholderId), statuses: keys.map((k) => statusesKey(k.statuses)) },
+          }),
         ),
       { cacheKeyFn: (k) => `${k.stakeholderId}|${statusesKey(k.statuses) ?? '*'}` },
     ),

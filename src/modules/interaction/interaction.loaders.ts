@@ -1,9 +1,9 @@
 import type { Scope } from '../../access/scope';
 import DataLoader from 'dataloader';
-import { byIdLoader, entitiesByKey, groupLoader } from '../../shared/loader';
+import { byIdLoader, groupLoader, rowsByKey } from '../../shared/loader';
 import { Commitment } from '../commitment/commitment.entity';
 import { Stakeholder } from '../stakeholder/stakeholder.entity';
-import { Interaction, InteractionParticipant } from './interaction.entity';
+import { Interaction } from './interaction.entity';
 
 /** The `first` most recent interactions of a stakeholder as participant. */
 export interface RecentInteractionsKey {
@@ -14,21 +14,20 @@ export interface RecentInteractionsKey {
 /** Loaders fetch only interactions (and follow-up commitments) the viewer may see: a hidden one is missing. */
 export function createInteractionLoaders(scope: Scope) {
   return {
-    interaction: byIdLoader((ids) => scope.query(Interaction, 'i').andWhere('i.id = ANY(:ids)', { ids }).getMany()),
+    interaction: byIdLoader((ids) => scope.rows(Interaction, 'i', { where: 'i.id = ANY(:ids)', params: { ids } })),
 
     /** The participants of each visible interaction, by name. */
-    participantsByInteraction: new DataLoader<string, Stakeholder[]>((ids) =>
-      entitiesByKey(
-        scope
-          .query(Stakeholder, 's')
-          .innerJoin(InteractionParticipant, 'p', 'p.stakeholder_id = s.id')
-          .innerJoin(Interaction, 'i', 'i.id = p.interaction_id')
-          .addSelect('p.interaction_id', 'key')
-          .andWhere('p.interaction_id = ANY(:ids)', { ids })
-          .andWhere(scope.rule('Interaction', 'i'))
-          .orderBy('s.name')
-          .addOrderBy('s.id'),
+    participantsByInteraction: new DataLoader<string, Stakeholder[]>(async (ids) =>
+      rowsByKey(
         ids,
+        await scope.select(Stakeholder, 's', {
+          from: 'INNER JOIN interaction_participant p ON p.stakeholder_id = s.id INNER JOIN interaction i ON i.id = p.interaction_id',
+          key: 'p.interaction_id',
+          // The interaction's rule: the participants of a hidden interaction are not listed.
+          where: `p.interaction_id = ANY(:ids) AND ${scope.rule('Interaction', 'i')}`,
+          orderBy: 's.name, s.id',
+          params: { ids },
+        }),
       ),
     ),
 
@@ -39,13 +38,11 @@ export function createInteractionLoaders(scope: Scope) {
      */
     followUpsByInteraction: groupLoader(
       (ids) =>
-        scope
-          .query(Commitment, 'c')
-          .andWhere('c.interaction_id = ANY(:ids)', { ids })
-          .orderBy('c.due_date', 'ASC', 'NULLS LAST')
-          .addOrderBy('c.created_at')
-          .addOrderBy('c.id')
-          .getMany(),
+        scope.rows(Commitment, 'c', {
+          where: 'c.interaction_id = ANY(:ids)',
+          orderBy: 'c.due_date ASC NULLS LAST, c.created_at, c.id',
+          params: { ids },
+        }),
       (c) => c.interactionId,
     ),
 
@@ -55,27 +52,22 @@ export function createInteractionLoaders(scope: Scope) {
      * Visibility is decided inside the LATERAL, before the LIMIT, so hidden rows take no place.
      */
     interactionsByParticipant: new DataLoader<RecentInteractionsKey, Interaction[], string>(
-      (keys) =>
-        entitiesByKey(
-          scope
-            .query(Interaction, 'i')
-            .innerJoin(
-              `(SELECT k.ord, recent.id
+      async (keys) =>
+        rowsByKey(
+          keys.map((_, i) => String(i + 1)),
+          await scope.select(Interaction, 'i', {
+            from: `INNER JOIN (SELECT k.ord, recent.id
                   FROM unnest(CAST(:ids AS uuid[]), CAST(:firsts AS int[])) WITH ORDINALITY AS k(id, first, ord)
                   CROSS JOIN LATERAL (
                     SELECT x.id FROM interaction_participant p JOIN interaction x ON x.id = p.interaction_id
                      WHERE p.stakeholder_id = k.id AND ${scope.rule('Interaction', 'x')}
                      ORDER BY x.occurred_at DESC, x.id DESC
-                     LIMIT k.first) recent)`,
-              'keyed',
-              'keyed.id = i.id',
-              { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first) },
-            )
-            .addSelect('keyed.ord', 'key')
-            .orderBy('keyed.ord')
-            .addOrderBy('i.occurred_at', 'DESC')
-            .addOrderBy('i.id', 'DESC'),
-          keys.map((_, i) => String(i + 1)),
+                     LIMIT k.first) recent) keyed
+              ON keyed.id = i.id`,
+            key: 'keyed.ord',
+            orderBy: 'keyed.ord, i.occurred_at DESC, i.id DESC',
+            params: { ids: keys.map((k) => k.stakeholderId), firsts: keys.map((k) => k.first) },
+          }),
         ),
       { cacheKeyFn: (k) => `${k.stakeholderId}|${k.first}` },
     ),
