@@ -4,7 +4,7 @@ import { Role, type Viewer } from './viewer';
 
 /**
  * The record rules of DESIGN §3 as SQL predicates, one per record type, so that records a viewer
- * may not see never leave the database. Modules never write them: `Scope.query(Entity, alias)`
+ * may not see never leave the database. Modules never write them: `Scope.select`/`list`/`query(Entity, alias)`
  * adds the rule of the entity, and `Scope.rule(type, alias)` gives it for a join or a raw
  * statement. Each predicate takes the SQL alias of the row and uses the named parameters
  * `:vOrg`, `:vPatient` and `:vPurpose` (see `ruleParams`).

@@ -56,6 +56,8 @@ export interface Selection {
   from?: string;
   /** An SQL expression each row answers (e.g. a key's position): selected as "__key", returned as the row's `key`. */
   key?: string;
+  /** At most this many rows. */
+  limit?: number;
   params?: Record<string, unknown>;
   manager?: EntityManager;
 }
@@ -190,7 +192,9 @@ export class Scope {
     if (selection.from) from += ` ${selection.from}`;
     const rule = this.rules.of(recordTypeOf(entity), alias);
     const where = [rule === 'TRUE' ? null : rule, selection.where ? `(${selection.where})` : null].filter(Boolean).join(' AND ');
-    const text = `SELECT ${columns.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}${selection.orderBy ? ` ORDER BY ${selection.orderBy}` : ''}`;
+    const text =
+      `SELECT ${columns.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}${selection.orderBy ? ` ORDER BY ${selection.orderBy}` : ''}` +
+      (selection.limit !== undefined ? ` LIMIT ${Math.trunc(selection.limit)}` : '');
     const rows = await this.sql<Record<string, unknown>>(text, selection.params, selection.manager);
     return rows.map((raw) => {
       const row = reader.hydrate(raw) as E;
@@ -211,6 +215,22 @@ export class Scope {
    */
   wantColumns(wanted: ReadonlyMap<string, ReadonlySet<string>>): void {
     this.wanted = wanted;
+  }
+
+  /** How many rows of `entity` the viewer may see match `where` (the record rule applied, as in `select`). */
+  async count(entity: EntityClass<unknown>, alias: string, selection: Pick<Selection, 'where' | 'params'> = {}): Promise<number> {
+    const rule = this.rules.of(recordTypeOf(entity), alias);
+    const where = [rule === 'TRUE' ? null : rule, selection.where ? `(${selection.where})` : null].filter(Boolean).join(' AND ');
+    const [row] = await this.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${rowShape(this.db, entity).table} ${alias}${where ? ` WHERE ${where}` : ''}`,
+      selection.params,
+    );
+    return row.n;
+  }
+
+  /** A list of the rows of `entity` the viewer may see, to narrow with `andWhere` and read a page of (connection.ts `paginate`). */
+  list<E>(entity: EntityClass<E>, alias: string): Listing<E> {
+    return new Listing(this, entity, alias);
   }
 
   /** `select`, the records only. */
@@ -254,7 +274,11 @@ export class Scope {
     return loader;
   }
 
-  /** A query over the rows of `entity` the viewer may see (in `manager`'s transaction, if given). */
+  /**
+   * A TypeORM query over the rows of `entity` the viewer may see (in `manager`'s transaction, if
+   * given), hydrated whole: for mutations, which read fresh records to check and change them.
+   * Reads for responses go through `select` (loaders) and `list` (connections).
+   */
   query<E extends ObjectLiteral>(entity: EntityClass<E>, alias: string, manager?: EntityManager): SelectQueryBuilder<E> {
     const rule = this.rules.of(recordTypeOf(entity), alias);
     const qb = (manager ?? this.db.manager).getRepository<E>(entity as never).createQueryBuilder(alias);
@@ -304,5 +328,44 @@ export class Scope {
       manager,
     );
     return rows.map((r) => r.id);
+  }
+}
+
+/**
+ * The filters of a list (a root connection) before it is read: `andWhere` narrows it, with named
+ * parameters, as a TypeORM query would; `paginate` reads a page through `Scope.select`, so a
+ * list carries the record rule and reads raw rows like every loader.
+ */
+export class Listing<E> {
+  private readonly clauses: string[] = [];
+  private readonly params: Record<string, unknown> = {};
+
+  constructor(
+    private readonly scope: Scope,
+    readonly entity: EntityClass<E>,
+    readonly alias: string,
+  ) {}
+
+  andWhere(clause: string, params: Record<string, unknown> = {}): this {
+    this.clauses.push(`(${clause})`);
+    Object.assign(this.params, params);
+    return this;
+  }
+
+  /** The matching rows, further narrowed by `more` (e.g. a cursor), in `orderBy` order. */
+  select(more: { where?: string; params?: Record<string, unknown>; orderBy: string; limit: number; key: string }): Promise<Selected<E>[]> {
+    const where = [...this.clauses, ...(more.where ? [`(${more.where})`] : [])].join(' AND ');
+    return this.scope.select(this.entity, this.alias, {
+      where: where || undefined,
+      params: { ...this.params, ...more.params },
+      orderBy: more.orderBy,
+      limit: more.limit,
+      key: more.key,
+    });
+  }
+
+  /** How many rows match, over all pages. */
+  count(): Promise<number> {
+    return this.scope.count(this.entity, this.alias, { where: this.clauses.join(' AND ') || undefined, params: this.params });
   }
 }

@@ -1,6 +1,6 @@
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Listing } from '../access/scope';
 import { sealRandom, unseal } from '../shared/sealing';
 import { badInput } from './errors';
 
@@ -117,36 +117,31 @@ function decodeCursor(cursor: string, list: string, idPattern: RegExp): [string 
 
 /**
  * Keyset pagination: ORDER BY (key, id) and WHERE (key, id) > (cursor) so that a page costs the
- * same wherever it starts. `qb` carries the filters; `alias` is its main alias.
+ * same wherever it starts. `list` carries the filters (and, being the scope's, the record rule);
+ * each row's sort key is read with it, as text, for its cursor.
  */
-export async function paginate<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  args: PageArgs,
-  sort: SortKey,
-  direction: SortDirection,
-  sortValue: (row: T) => unknown,
-): Promise<Page<T>> {
-  const alias = qb.alias;
-  const countQb = qb.clone();
+export async function paginate<T extends { id: unknown }>(list: Listing<T>, args: PageArgs, sort: SortKey, direction: SortDirection): Promise<Page<T>> {
+  const alias = list.alias;
   const op = direction === SortDirection.ASC ? '>' : '<';
-  if (args.after) {
-    const idCast = sort.idCast ?? 'uuid';
-    const [value, id] = decodeCursor(args.after, `${qb.alias}:${sort.expression}`, CURSOR_ID[idCast]);
-    qb.andWhere(`(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS ${idCast}))`, {
-      cursorValue: value,
-      cursorId: id,
-    });
-  }
-  const rows = await qb
-    .orderBy(sort.expression, direction)
-    .addOrderBy(`${alias}.id`, direction)
-    .take(undefined)
-    .limit(args.first + 1)
-    .getMany();
+  const order = direction === SortDirection.ASC ? 'ASC' : 'DESC';
+  const idCast = sort.idCast ?? 'uuid';
+  const cursorList = `${alias}:${sort.expression}`;
+  const after = args.after ? decodeCursor(args.after, cursorList, CURSOR_ID[idCast]) : null;
+  const rows = await list.select({
+    ...(after
+      ? {
+          where: `(${sort.expression}, ${alias}.id) ${op} (CAST(:cursorValue AS ${sort.cast}), CAST(:cursorId AS ${idCast}))`,
+          params: { cursorValue: after[0], cursorId: after[1] },
+        }
+      : {}),
+    orderBy: `${sort.expression} ${order}, ${alias}.id ${order}`,
+    limit: args.first + 1,
+    key: `CAST(${sort.expression} AS text)`,
+  });
   const hasNextPage = rows.length > args.first;
-  const nodes = hasNextPage ? rows.slice(0, args.first) : rows;
-  const values = await Promise.all(nodes.map(sortValue));
-  const cursors = nodes.map((row, i) => encodeCursor(values[i], String(row.id), `${qb.alias}:${sort.expression}`));
+  const page = hasNextPage ? rows.slice(0, args.first) : rows;
+  const nodes = page.map((r) => r.row);
+  const cursors = page.map((r) => encodeCursor(r.key, String(r.row.id), cursorList));
   return {
     nodes,
     cursors,
@@ -156,6 +151,6 @@ export async function paginate<T extends ObjectLiteral>(
       startCursor: cursors[0] ?? null,
       endCursor: cursors[cursors.length - 1] ?? null,
     },
-    count: () => countQb.getCount(),
+    count: () => list.count(),
   };
 }

@@ -23,13 +23,12 @@ export function today(): string {
 
 const isCurrent = (a: Affiliation, day: string): boolean => a.until === null || a.until >= day;
 
-const SORT: Record<AffiliationOrderField, SortKey & { value: (a: Affiliation) => unknown }> = {
-  CREATED_AT: { expression: 'a.created_at', cast: 'timestamptz', value: (a) => a.createdAt },
+const SORT: Record<AffiliationOrderField, SortKey> = {
+  CREATED_AT: { expression: 'a.created_at', cast: 'timestamptz' },
   // An undated affiliation sorts by the (UTC) day it was recorded, so the key is never NULL.
   SINCE: {
     expression: `COALESCE(a.since, (a.created_at AT TIME ZONE 'UTC')::date)`,
     cast: 'date',
-    value: (a) => a.since ?? a.createdAt.toISOString().slice(0, 10),
   },
 };
 
@@ -47,7 +46,7 @@ export const affiliationService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: AffiliationFilter | null, order?: AffiliationOrder | null): Promise<Page<Affiliation>> {
-    const qb = ctx.scope.query(Affiliation, 'a');
+    const qb = ctx.scope.list(Affiliation, 'a');
     if (filter?.kinds?.length) qb.andWhere('a.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not open (malformed, or sealed for another organisation) matches nothing, exactly like an unknown one.
     for (const [key, condition] of [
@@ -67,7 +66,7 @@ export const affiliationService = {
       qb.andWhere('(a.since IS NULL OR a.since <= :day) AND (a.until IS NULL OR a.until >= :day)', { day: filter.activeOn });
     }
     const sort = SORT[order?.field ?? AffiliationOrderField.CREATED_AT];
-    return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC, sort.value);
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC);
   },
 
   /** A stakeholder's affiliations: one batched query for all stakeholders of the response, filtered here. */

@@ -30,15 +30,15 @@ import {
 /** Statuses of a commitment that is still to be kept. */
 const PENDING = [CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS];
 
-function sortKey(field: CommitmentOrderField, direction: SortDirection): SortKey & { value: (c: Commitment) => unknown } {
+function sortKey(field: CommitmentOrderField, direction: SortDirection): SortKey {
   switch (field) {
     case CommitmentOrderField.DUE_DATE: {
       // Keyset pagination needs a NOT NULL key; the sentinel puts undated commitments last either way.
       const none = direction === SortDirection.ASC ? 'infinity' : '-infinity';
-      return { expression: `COALESCE(c.due_date, CAST('${none}' AS date))`, cast: 'date', value: (c) => c.dueDate ?? none };
+      return { expression: `COALESCE(c.due_date, CAST('${none}' AS date))`, cast: 'date' };
     }
     case CommitmentOrderField.CREATED_AT:
-      return { expression: 'c.created_at', cast: 'timestamptz', value: (c) => c.createdAt };
+      return { expression: 'c.created_at', cast: 'timestamptz' };
   }
 }
 
@@ -51,7 +51,7 @@ export const commitmentService = {
 
   async list(ctx: Context, page: PageArgs, filter?: CommitmentFilter | null, order?: CommitmentOrder | null): Promise<Page<Commitment>> {
     // Only the commitments the viewer may see: filters, order and count see no other.
-    const qb = ctx.scope.query(Commitment, 'c');
+    const qb = ctx.scope.list(Commitment, 'c');
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     // An id that does not decode names a record that does not exist: it matches nothing (NULL never equals).
     if (filter?.committerId != null) {
@@ -71,7 +71,7 @@ export const commitmentService = {
     }
     const direction = order?.direction ?? SortDirection.ASC;
     const sort = sortKey(order?.field ?? CommitmentOrderField.DUE_DATE, direction);
-    return paginate(qb, page, sort, direction, sort.value);
+    return paginate(qb, page, sort, direction);
   },
 
   async ofPartnership(ctx: Context, partnership: Partnership): Promise<Commitment[]> {

@@ -34,7 +34,7 @@ const granteeRef = (globalId: string): StakeholderRef => ({
 export const consentService = {
   async list(ctx: Context, page: PageArgs, filter?: ConsentFilter | null): Promise<Page<Consent>> {
     // Anyone but ADMIN sees their own consents only, whatever the filter asks.
-    const qb = ctx.scope.query(Consent, 'c');
+    const qb = ctx.scope.list(Consent, 'c');
     for (const [key, column] of [
       ['patientId', 'c.patient_id'],
       ['granteeId', 'c.grantee_id'],
@@ -48,7 +48,7 @@ export const consentService = {
       const active = activeConsentSql('c');
       qb.andWhere(filter.active ? `(${active})` : `NOT (${active})`);
     }
-    return paginate(qb, page, NEWEST_FIRST, SortDirection.DESC, (c) => c.createdAt);
+    return paginate(qb, page, NEWEST_FIRST, SortDirection.DESC);
   },
 
   /** A patient's consents, [] for a viewer who may not see them (hidden, not redacted: nothing to mark). */

@@ -26,11 +26,11 @@ import {
   type TerminateContractInput,
 } from './contract.inputs';
 
-const SORT: Record<ContractOrderField, SortKey & { value: (c: Contract) => unknown }> = {
-  CREATED_AT: { expression: 'c.created_at', cast: 'timestamptz', value: (c) => c.createdAt },
+const SORT: Record<ContractOrderField, SortKey> = {
+  CREATED_AT: { expression: 'c.created_at', cast: 'timestamptz' },
   // Keyset pagination needs a key that is never NULL: an open start sorts after every date.
-  EFFECTIVE_FROM: { expression: `COALESCE(c.effective_from, DATE 'infinity')`, cast: 'date', value: (c) => c.effectiveFrom ?? 'infinity' },
-  TITLE: { expression: 'c.title', cast: 'text', value: (c) => c.title },
+  EFFECTIVE_FROM: { expression: `COALESCE(c.effective_from, DATE 'infinity')`, cast: 'date' },
+  TITLE: { expression: 'c.title', cast: 'text' },
 };
 
 /** Signatures are collected until every party has signed. */
@@ -47,7 +47,7 @@ export const contractService = {
 
   async list(ctx: Context, page: PageArgs, filter?: ContractFilter | null, order?: ContractOrder | null): Promise<Page<Contract>> {
     // Only the contracts the viewer is a party of (all for ADMIN): filters, order and count see no other.
-    const qb = ctx.scope.query(Contract, 'c');
+    const qb = ctx.scope.list(Contract, 'c');
     if (filter?.statuses?.length) qb.andWhere('c.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.kinds?.length) qb.andWhere('c.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
@@ -64,7 +64,7 @@ export const contractService = {
     if (filter?.effectiveFrom) qb.andWhere('(c.effective_to IS NULL OR c.effective_to >= :effectiveFrom)', { effectiveFrom: filter.effectiveFrom });
     if (filter?.effectiveTo) qb.andWhere('(c.effective_from IS NULL OR c.effective_from <= :effectiveTo)', { effectiveTo: filter.effectiveTo });
     const sort = SORT[order?.field ?? ContractOrderField.CREATED_AT];
-    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC, sort.value);
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC);
   },
 
   async draft(ctx: Context, input: DraftContractInput): Promise<PayloadShape<Contract>> {
@@ -176,7 +176,7 @@ export const contractService = {
   async terminate(ctx: Context, input: TerminateContractInput): Promise<PayloadShape<Contract>> {
     const contract = await findVisibleOf(ctx, input.id);
     if (!contract) return { record: null, userErrors: [notFound('contract', 'input.id')] };
-    const parties = await ctx.scope.query(ContractParty, 'p').andWhere('p.contract_id = :id', { id: contract.id }).getMany();
+    const parties = await ctx.scope.rows(ContractParty, 'p', { where: 'p.contract_id = :id', params: { id: contract.id } });
     await authorize(ctx.scope, 'contract:terminate', { partyIds: parties.map((party) => party.stakeholderId) });
     return runMutation<Contract>(ctx, {
       action: 'contract:terminate',

@@ -11,9 +11,9 @@ import { resolveStakeholderRefs, type StakeholderRef } from '../stakeholder/stak
 import { Interaction, InteractionParticipant } from './interaction.entity';
 import { InteractionOrderField, type InteractionFilter, type InteractionOrder, type RecordInteractionInput } from './interaction.inputs';
 
-const SORT: Record<InteractionOrderField, SortKey & { value: (i: Interaction) => unknown }> = {
-  OCCURRED_AT: { expression: 'i.occurred_at', cast: 'timestamptz', value: (i) => i.occurredAt },
-  CREATED_AT: { expression: 'i.created_at', cast: 'timestamptz', value: (i) => i.createdAt },
+const SORT: Record<InteractionOrderField, SortKey> = {
+  OCCURRED_AT: { expression: 'i.occurred_at', cast: 'timestamptz' },
+  CREATED_AT: { expression: 'i.created_at', cast: 'timestamptz' },
 };
 
 /** Free text as stored: trimmed, and null when blank. */
@@ -26,7 +26,7 @@ export const interactionService = {
 
   async list(ctx: Context, page: PageArgs, filter?: InteractionFilter | null, order?: InteractionOrder | null): Promise<Page<Interaction>> {
     // Only the interactions the viewer may see: filters, order and count see no other.
-    const qb = ctx.scope.query(Interaction, 'i');
+    const qb = ctx.scope.list(Interaction, 'i');
     if (filter?.kinds?.length) qb.andWhere('i.kind = ANY(:kinds)', { kinds: filter.kinds });
     // An id that does not decode (or a redacted id sealed for someone else) matches nothing, like an unknown one.
     if (filter?.participantId != null) {
@@ -43,7 +43,7 @@ export const interactionService = {
     if (filter?.from) qb.andWhere('i.occurred_at >= :from', { from: filter.from });
     if (filter?.to) qb.andWhere('i.occurred_at < :to', { to: filter.to });
     const sort = SORT[order?.field ?? InteractionOrderField.OCCURRED_AT];
-    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC, sort.value);
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.DESC);
   },
 
   /** Records the interaction, its participants and its follow-up commitments: all or nothing. */

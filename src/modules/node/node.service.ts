@@ -24,8 +24,8 @@ const FETCH: Record<GlobalIdType, Fetch> = {
   Affiliation: viaLoader((ctx) => ctx.loaders.affiliation),
   Partnership: viaLoader((ctx) => ctx.loaders.partnership),
   // A membership is visible with its partnership, a party with its contract: one query each.
-  PartnershipMember: async (ctx, ids) => inIdOrder(ids, await ctx.scope.query(PartnershipMember, 'm').andWhere('m.id = ANY(:ids)', { ids }).getMany()),
-  ContractParty: async (ctx, ids) => inIdOrder(ids, await ctx.scope.query(ContractParty, 'cp').andWhere('cp.id = ANY(:ids)', { ids }).getMany()),
+  PartnershipMember: async (ctx, ids) => inIdOrder(ids, await ctx.scope.rows(PartnershipMember, 'm', { where: 'm.id = ANY(:ids)', params: { ids } })),
+  ContractParty: async (ctx, ids) => inIdOrder(ids, await ctx.scope.rows(ContractParty, 'cp', { where: 'cp.id = ANY(:ids)', params: { ids } })),
   Commitment: viaLoader((ctx) => ctx.loaders.commitment),
   Contract: viaLoader((ctx) => ctx.loaders.contract),
   Interaction: viaLoader((ctx) => ctx.loaders.interaction),

@@ -37,16 +37,16 @@ import {
 /** A partnership is a collaboration of at least this many current members. */
 const MIN_MEMBERS = 2;
 
-function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKey & { value: (p: Partnership) => unknown } {
+function sortKey(field: PartnershipOrderField, direction: SortDirection): SortKey {
   switch (field) {
     case PartnershipOrderField.TITLE:
-      return { expression: 'p.title', cast: 'text', value: (p) => p.title };
+      return { expression: 'p.title', cast: 'text' };
     case PartnershipOrderField.CREATED_AT:
-      return { expression: 'p.created_at', cast: 'timestamptz', value: (p) => p.createdAt };
+      return { expression: 'p.created_at', cast: 'timestamptz' };
     case PartnershipOrderField.START_DATE: {
       // Keyset pagination needs a NOT NULL key; the sentinel puts undated partnerships last either way.
       const none = direction === SortDirection.ASC ? 'infinity' : '-infinity';
-      return { expression: `COALESCE(p.start_date, CAST('${none}' AS date))`, cast: 'date', value: (p) => p.startDate ?? none };
+      return { expression: `COALESCE(p.start_date, CAST('${none}' AS date))`, cast: 'date' };
     }
   }
 }
@@ -100,7 +100,7 @@ export const partnershipService = {
   },
 
   async list(ctx: Context, page: PageArgs, filter?: PartnershipFilter | null, order?: PartnershipOrder | null): Promise<Page<Partnership>> {
-    const qb = ctx.scope.query(Partnership, 'p');
+    const qb = ctx.scope.list(Partnership, 'p');
     if (filter?.statuses?.length) qb.andWhere('p.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.types?.length) qb.andWhere('p.type = ANY(:types)', { types: filter.types });
     if (filter?.stages?.length) qb.andWhere('p.development_stage = ANY(:stages)', { stages: filter.stages });
@@ -117,7 +117,7 @@ export const partnershipService = {
     if (filter?.startTo) qb.andWhere('p.start_date <= :startTo', { startTo: filter.startTo });
     const direction = order?.direction ?? SortDirection.ASC;
     const sort = sortKey(order?.field ?? PartnershipOrderField.TITLE, direction);
-    return paginate(qb, page, sort, direction, sort.value);
+    return paginate(qb, page, sort, direction);
   },
 
   /** current: true → current members, false → former members, null → everyone who ever was one. */

@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import { authorize } from '../../access/actions';
 import { openStakeholderId, openStakeholderIds } from '../../access/patient-ids';
 import { assertMayFilterOn } from '../../access/filters';
-import { decide } from '../../access/field-policy';
 import { MASKED_FIELDS, Sensitivity } from '../../access/policy';
 import { ConsentScope } from '../consent/consent.entity';
 import { paginate, SortDirection, type Page, type PageArgs, type SortKey } from '../../graphql/connection';
@@ -43,28 +42,24 @@ const ALL_KIND_FIELDS = new Set(Object.values(KIND_FIELDS).flat());
 const ARRAY_FIELDS = new Set(['tags', 'conditions', 'languages', 'expertise', 'diseaseAreas', 'therapeuticAreas']);
 const NON_NULL_FIELDS = new Set(['name', 'pseudonym', ...ARRAY_FIELDS]);
 
-type StakeholderSort = SortKey & { value: (s: Stakeholder) => unknown };
-
 /**
  * The orders of the list. By name, a patient whose identity the viewer may not read sorts by the
  * neutral label it is shown under, not by its pseudonym (an order is an oracle too).
  */
-function sortOf(ctx: Context, field: StakeholderOrderField): StakeholderSort {
+function sortOf(ctx: Context, field: StakeholderOrderField): SortKey {
   switch (field) {
     case StakeholderOrderField.NAME: {
       const masked = MASKED_FIELDS.Patient.name.masked;
-      if (ctx.scope.seesEverything) return { expression: 's.name', cast: 'text', value: (s) => s.name };
+      if (ctx.scope.seesEverything) return { expression: 's.name', cast: 'text' };
       return {
         expression: `CASE WHEN s.kind = 'PATIENT' AND NOT ${ctx.scope.patientConsent('s.id', ConsentScope.IDENTITY)} THEN '${masked}' ELSE s.name END`,
         cast: 'text',
-        value: async (s) =>
-          s.kind === StakeholderKind.PATIENT && !(await decide(ctx, 'Patient', Sensitivity.PATIENT_IDENTITY, s)) ? masked : s.name,
       };
     }
     case StakeholderOrderField.CREATED_AT:
-      return { expression: 's.created_at', cast: 'timestamptz', value: (s) => s.createdAt };
+      return { expression: 's.created_at', cast: 'timestamptz' };
     case StakeholderOrderField.UPDATED_AT:
-      return { expression: 's.updated_at', cast: 'timestamptz', value: (s) => s.updatedAt };
+      return { expression: 's.updated_at', cast: 'timestamptz' };
   }
 }
 
@@ -158,7 +153,7 @@ export const stakeholderService = {
 
   async list(ctx: Context, page: PageArgs, filter?: StakeholderFilter | null, order?: StakeholderOrder | null): Promise<Page<Stakeholder>> {
     if (filter?.conditions) assertMayFilterOn(ctx.scope, Sensitivity.PATIENT_HEALTH, 'conditions');
-    const qb = ctx.scope.query(Stakeholder, 's');
+    const qb = ctx.scope.list(Stakeholder, 's');
     if (!filter?.includeArchived) qb.andWhere('s.archived_at IS NULL');
     if (filter?.kinds?.length) qb.andWhere('s.kind = ANY(:kinds)', { kinds: filter.kinds });
     if (filter?.countries?.length) qb.andWhere('s.country = ANY(:countries)', { countries: filter.countries });
@@ -173,7 +168,7 @@ export const stakeholderService = {
       });
     }
     const sort = sortOf(ctx, order?.field ?? StakeholderOrderField.NAME);
-    return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC, sort.value);
+    return paginate(qb, page, sort, order?.direction ?? SortDirection.ASC);
   },
 
   async create(ctx: Context, input: CreateStakeholderInput): Promise<PayloadShape<Stakeholder>> {
