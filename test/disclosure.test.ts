@@ -296,4 +296,30 @@ describe('Metrics.transferOfValueCsv', () => {
         'Beta,FR,2025,PATIENTS,,,5,EUR,0.00,0.00,50.03,0.00,50.03\r\n',
     );
   });
+
+  it('writes a cell a spreadsheet would run as a formula as text (a leading quote), and nothing else changes', async () => {
+    const gamma = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: '@Gamma', country: 'IT' });
+    const names = ['=HYPERLINK("http://evil.example","open")', '+1+cmd', '-2+3', '\tTabbed', 'Plain Org'];
+    for (const name of names) {
+      const recipient = await makeStakeholder(app.db, StakeholderKind.PATIENT_ORGANISATION, { name, country: 'IT' });
+      await makeContract(app.db, [{ stakeholder: gamma }, { stakeholder: recipient }], {
+        kind: ContractKind.GRANT,
+        status: ContractStatus.ACTIVE,
+        disclosable: true,
+        valueAmount: 1000,
+        valueCurrency: 'EUR',
+        effectiveFrom: '2025-03-01',
+      });
+    }
+    const lines = (await csv(admin(), gid(gamma))).split('\r\n').filter((l) => l.includes('PATIENT_ORGANISATION'));
+    expect(lines.sort()).toEqual(
+      [
+        `'@Gamma,IT,2025,PATIENT_ORGANISATION,"'=HYPERLINK(""http://evil.example"",""open"")",IT,1,EUR,10.00,0.00,0.00,0.00,10.00`,
+        `'@Gamma,IT,2025,PATIENT_ORGANISATION,'+1+cmd,IT,1,EUR,10.00,0.00,0.00,0.00,10.00`,
+        `'@Gamma,IT,2025,PATIENT_ORGANISATION,'-2+3,IT,1,EUR,10.00,0.00,0.00,0.00,10.00`,
+        `'@Gamma,IT,2025,PATIENT_ORGANISATION,'\tTabbed,IT,1,EUR,10.00,0.00,0.00,0.00,10.00`,
+        `'@Gamma,IT,2025,PATIENT_ORGANISATION,Plain Org,IT,1,EUR,10.00,0.00,0.00,0.00,10.00`,
+      ].sort(),
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { reportSubjectId } from '../../access/patient-ids';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
@@ -147,11 +148,6 @@ const HEADER = [
   'total',
 ];
 
-/** One RFC 4180 field: quoted when it holds a comma, a quote or a line break; quotes doubled. */
-function field(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** Minor units as a decimal in major units, with as many decimals as the currency has (ISO 4217). */
 function major(minor: number | null, currency: string): string {
   if (minor === null) return '';
@@ -161,7 +157,12 @@ function major(minor: number | null, currency: string): string {
   return `${s.slice(0, -digits)}.${s.slice(-digits)}`;
 }
 
-/** The reports as CSV: a header, then one row per line (CRLF line ends, per RFC 4180). */
+/**
+ * The reports as CSV (RFC 4180: fields quoted where needed, CRLF line ends), a header then one row
+ * per line. A cell that a spreadsheet would run as a formula (a recipient named `=HYPERLINK(…)`)
+ * starts with `=`, `+`, `-`, `@`, a tab or a CR: csv-stringify's `escape_formulas` prefixes it
+ * with a quote, so it opens as text (OWASP CSV injection). Amounts are never negative.
+ */
 function toCsv(reports: TransferOfValueReport[]): string {
   const rows = [HEADER];
   for (const r of reports) {
@@ -179,5 +180,5 @@ function toCsv(reports: TransferOfValueReport[]): string {
       ]);
     }
   }
-  return rows.map((row) => row.map(field).join(',') + '\r\n').join('');
+  return stringify(rows, { record_delimiter: 'windows', escape_formulas: true });
 }
