@@ -34,6 +34,8 @@ export interface Config {
     drainTimeoutMs: number;
     /** When set, /metrics needs `Authorization: Bearer <this>`. */
     metricsToken: string | undefined;
+    /** Browser origins allowed to call /graphql across origins (exact `scheme://host[:port]`); none by default. */
+    corsOrigins: string[];
   };
   /** Per-operation limits, checked before execution; see src/graphql/limits.ts. */
   limits: QueryLimits;
@@ -117,6 +119,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
+  /** Comma-separated exact origins: each `scheme://host[:port]` (http or https), nothing more, no wildcard. */
+  const origins = (name: string): string[] => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return [];
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+    for (const origin of list) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+        problems.push(`${name} must list exact origins such as https://portal.example.org, comma-separated (got "${origin}")`);
+      }
+    }
+    return list;
+  };
   const url = (name: string, protocols: string[]): string | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
@@ -182,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownDelayMs: int('SHUTDOWN_DELAY_MS', 0, 0, 120_000),
       drainTimeoutMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
       metricsToken: env.METRICS_TOKEN || undefined,
+      corsOrigins: origins('CORS_ORIGINS'),
     },
     limits: {
       maxDepth: int('QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 2, 100),

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
@@ -77,6 +79,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   await apollo.start();
 
   app.use(requestLog(logger));
+  // Responses above 1 KB, gzip or brotli, when the client accepts it (a portal page is 40–70 KB of JSON).
+  app.use(compression({ threshold: 1024 }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -102,6 +106,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
   };
 
+  // Browser portals on other origins (CORS_ORIGINS; none by default): exact origins, no
+  // credentials (the token travels in the Authorization header), preflights answered and cached
+  // for 10 minutes. Apollo's CSRF prevention stays on: a simple cross-site request still needs a
+  // JSON content type or a preflight header.
+  if (config.http.corsOrigins.length > 0) {
+    app.use(
+      '/graphql',
+      cors({
+        origin: config.http.corsOrigins,
+        credentials: false,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use('/graphql', async (req, res, next) => {
     const decision = await rateLimits.consumeIp(req.ip ?? 'unknown');
     if (decision.allowed) return next();
