@@ -36,6 +36,8 @@ export interface Config {
     metricsToken: string | undefined;
     /** Browser origins allowed to call /graphql across origins (exact `scheme://host[:port]`); none by default. */
     corsOrigins: string[];
+    /** Registered documents by `documentId`: off, allowed (besides documents sent as text), or required (only them). */
+    trustedDocuments: 'off' | 'allowed' | 'required';
   };
   /** Per-operation limits, checked before execution; see src/graphql/limits.ts. */
   limits: QueryLimits;
@@ -117,6 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
     if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
     problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
     return fallback;
   };
   /** Comma-separated exact origins: each `scheme://host[:port]` (http or https), nothing more, no wildcard. */
@@ -203,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       drainTimeoutMs: int('SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
       metricsToken: env.METRICS_TOKEN || undefined,
       corsOrigins: origins('CORS_ORIGINS'),
+      trustedDocuments: oneOf('TRUSTED_DOCUMENTS', ['off', 'allowed', 'required'] as const, 'allowed'),
     },
     limits: {
       maxDepth: int('QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 2, 100),
