@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { GraphQLObjectType, isIntrospectionType, isObjectType } from 'graphql';
+import {
+  GraphQLObjectType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+} from 'graphql';
 import { ruleTree } from '../src/access/permissions';
 import { readsRecords } from '../src/access/rules';
 import { printSdl, SCHEMA_FILE } from '../src/graphql/emit-schema.cli';
@@ -8,6 +17,23 @@ import { buildBareSchema } from '../src/graphql/schema';
 describe('schema', () => {
   it('matches schema/schema.graphql (run `npm run schema:emit` after an API change)', async () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(await printSdl());
+  });
+
+  it('describes every type, field, argument and enum value of the public schema', async () => {
+    const schema = await buildBareSchema();
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || (isScalarType(type) && isSpecifiedScalarType(type))) continue;
+      if (!type.description) missing.push(`type ${type.name}`);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+    }
+    expect(missing).toEqual([]);
   });
 
   it('has an explicit shield rule for every field of every object type', async () => {

@@ -10,6 +10,7 @@ export enum Role {
 }
 registerEnumType(Role, {
   name: 'Role',
+  description: "A user's role, from the bearer token's `role` claim: it decides what they may read and do.",
   valuesConfig: {
     ADMIN: { description: 'The alliance secretariat.' },
     ENGAGEMENT_MANAGER: { description: 'Staff of a member organisation who record and manage its engagement.' },

@@ -3,22 +3,33 @@ import { Max, Min } from 'class-validator';
 import type { Listing } from '../access/scope';
 import { sealRandom, unseal } from '../shared/sealing';
 import { badInput } from './errors';
+import { generatedType } from './generated-types';
 
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Direction of a list ordering; records with equal sort values are ordered by their id in the same direction.',
+  valuesConfig: {
+    ASC: { description: 'Ascending: smallest, earliest or alphabetically first.' },
+    DESC: { description: 'Descending: largest, latest or alphabetically last first.' },
+  },
+});
 
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a connection stands in the whole list (Relay cursor pagination).' })
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => Boolean, { description: 'True when more records follow: pass `endCursor` as `after` to fetch the next page.' })
+  hasNextPage: boolean;
   @Field(() => Boolean, { description: 'Always false: pagination is forward only (first/after).' })
   hasPreviousPage: boolean;
-  @Field(() => String, { nullable: true }) startCursor: string | null;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge of this page; null when the page is empty.' })
+  startCursor: string | null;
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of this page (the `after` of the next one); null when the page is empty.' })
+  endCursor: string | null;
 }
 
 @ArgsType()
@@ -42,17 +53,21 @@ export interface Page<T> {
 
 /** Builds the `XConnection` and `XEdge` object types for a node type. */
 export function Connection<T extends object>(nodeType: ClassType<T> | (abstract new () => T), name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, generatedType(`${name}Edge`, `One ${name} record of a page, with its cursor.`))
   class Edge {
-    @Field(() => String) cursor: string;
-    @Field(() => nodeType) node: T;
+    @Field(() => String, {
+      description: 'Opaque cursor of this record: pass it as `after` to continue after it, in the same list with the same ordering.',
+    })
+    cursor: string;
+    @Field(() => nodeType, { description: 'The record.' })
+    node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, generatedType(`${name}Connection`, `A page of ${name} records, in the order asked for.`))
   class ConnectionType {
     constructor(private readonly page: Page<T>) {}
 
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The records of this page with their cursors, in order.' })
     get edges(): Edge[] {
       return this.page.nodes.map((node, i) => ({ node, cursor: this.page.cursors[i] }));
     }
@@ -62,7 +77,7 @@ export function Connection<T extends object>(nodeType: ClassType<T> | (abstract 
       return this.page.nodes;
     }
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Cursors of this page and whether another page follows.' })
     get pageInfo(): PageInfo {
       return this.page.pageInfo;
     }

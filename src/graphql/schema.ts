@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { guardClassifiedFields } from '../access/field-policy';
 import { shieldMiddleware } from '../access/permissions';
 import { loadDeferredColumns } from './deferred-columns';
+import { describeGeneratedTypes } from './generated-types';
 import { guardInputs } from './input-guard';
 import { RESOLVERS, ORPHANED_TYPES } from './resolvers';
 import { nodeTypeName } from '../modules/node/node.interface';
@@ -29,17 +30,30 @@ function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/** type-graphql builds the root types itself and takes no description for them. */
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads: records by global ID, lists as connections, graph queries, metrics and the audit trail. Every field but `health` needs a bearer token.',
+  Mutation:
+    'Writes, each one transaction: one `input`, a payload with the record and `userErrors`; creates take an optional `idempotencyKey`, updates the `version` you read.',
+};
+
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
+}
+
 /** The executable schema as type-graphql builds it, without permissions (for SDL emission and the rule-coverage test). */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
-  return resolveTypesSynchronously(
-    await buildSchema({
-      resolvers: RESOLVERS,
-      orphanedTypes: ORPHANED_TYPES,
-      // class-validator on every input; failures become BAD_USER_INPUT errors before a resolver runs.
-      validate: { forbidUnknownValues: false },
-      emitSchemaFile: false,
-    }),
-  );
+  const schema = await buildSchema({
+    resolvers: RESOLVERS,
+    orphanedTypes: ORPHANED_TYPES,
+    // class-validator on every input; failures become BAD_USER_INPUT errors before a resolver runs.
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+  return describeGeneratedTypes(describeRootTypes(resolveTypesSynchronously(schema)));
 }
 
 /**

@@ -5,6 +5,7 @@ import { ACTIONS, type Action } from '../access/actions';
 import { recordTypeOf, type EntityClass } from '../access/scope';
 import type { Viewer } from '../access/viewer';
 import type { Context } from '../graphql/context';
+import { generatedType } from '../graphql/generated-types';
 
 export enum UserErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -14,20 +15,26 @@ export enum UserErrorCode {
 }
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
+  description: 'Why a mutation failed as expected (codes shared with the `extensions.code` of GraphQL errors).',
   valuesConfig: {
     BAD_USER_INPUT: { description: 'The request is well-formed but not allowed by the rules (e.g. an illegal status change).' },
     NOT_FOUND: { description: 'A referenced record does not exist (or is not visible to you).' },
     CONFLICT: { description: 'The record moved since you read it (stale version), or an idempotency key was reused.' },
+    FORBIDDEN: {
+      description: 'Reserved: a mutation you may not perform fails with a GraphQL error of code FORBIDDEN, not with a user error.',
+    },
   },
 });
 
 /** An expected business failure, returned as data in a mutation payload. */
-@ObjectType()
+@ObjectType({ description: 'An expected business failure of a mutation (a rule broken, a record missing, a stale version).' })
 export class UserError {
   @Field(() => String, { nullable: true, description: 'Input field at fault, as a dotted path (e.g. `input.status`).' })
   field: string | null;
-  @Field(() => String) message: string;
-  @Field(() => UserErrorCode) code: UserErrorCode;
+  @Field(() => String, { description: 'What went wrong, in English, for a person to read.' })
+  message: string;
+  @Field(() => UserErrorCode, { description: 'The kind of failure, for a program to act on.' })
+  code: UserErrorCode;
 }
 
 export const userError = (code: UserErrorCode, message: string, field: string | null = null): UserError => ({
@@ -45,12 +52,16 @@ export const staleVersion = (version: number): UserError =>
 
 /** `{ <fieldName>: T, userErrors }`: the payload every mutation returns. */
 export function Payload<T extends object>(nodeType: ClassType<T>, fieldName: string, name: string) {
-  @ObjectType(name)
+  @ObjectType(name, generatedType(name, `What a mutation returns: the \`${fieldName}\` it wrote, or the userErrors that stopped it.`))
   class PayloadType {
-    @Field(() => nodeType, { name: fieldName, nullable: true })
+    @Field(() => nodeType, {
+      name: fieldName,
+      nullable: true,
+      description: 'The record as written (on an idempotent replay, the first result read again); null when userErrors is not empty.',
+    })
     record: T | null;
 
-    @Field(() => [UserError])
+    @Field(() => [UserError], { description: 'Empty on success; otherwise why the mutation failed, and nothing was written.' })
     userErrors: UserError[];
   }
   return PayloadType;

@@ -24,10 +24,25 @@ export enum AffiliationKind {
   ADVISES = 'ADVISES',
   FUNDED_BY = 'FUNDED_BY',
 }
-registerEnumType(AffiliationKind, { name: 'AffiliationKind' });
+registerEnumType(AffiliationKind, {
+  name: 'AffiliationKind',
+  description: 'How the `from` stakeholder of an affiliation relates to the `to` stakeholder.',
+  valuesConfig: {
+    MEMBER_OF: { description: '`from` is a member of `to`, e.g. a patient of a patient organisation, or an organisation of a federation.' },
+    REPRESENTS: { description: '`from` speaks for `to`, e.g. a patient advocate for a patient organisation.' },
+    EMPLOYED_BY: { description: '`from` works for `to`.' },
+    ADVISES: { description: '`from` advises `to`.' },
+    FUNDED_BY: { description: '`from` receives funding from `to`.' },
+  },
+});
 
 /** A typed, time-bounded link from one stakeholder to another (`from` MEMBER_OF `to`). */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    "A typed, time-bounded link from one stakeholder to another (`from` MEMBER_OF `to`). A patient's affiliation to a patient organisation " +
+    "reveals a condition: only the patient, ADMIN and organisations holding the patient's HEALTH consent see it.",
+})
 @Entity('affiliation')
 @Check('affiliation_kind_check', checkIn('kind', AffiliationKind))
 @Check('affiliation_dates_check', `until IS NULL OR since IS NULL OR until >= since`)
@@ -39,12 +54,12 @@ export class Affiliation {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Affiliation', this.id);
   }
 
-  @Field(() => AffiliationKind)
+  @Field(() => AffiliationKind, { description: 'How `from` relates to `to`.' })
   @Column({ type: 'text' })
   kind: AffiliationKind;
 
@@ -64,23 +79,26 @@ export class Affiliation {
   @Column({ name: 'health_patient_id', type: 'uuid', nullable: true, insert: false, update: false })
   healthPatientId: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day of the affiliation; null when not known.' })
   @Column({ type: 'date', nullable: true })
   since: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, {
+    nullable: true,
+    description: 'Last day of the affiliation; null while open-ended. The affiliation is current until that day ends (UTC).',
+  })
   @Column({ type: 'date', nullable: true })
   until: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the affiliation was recorded.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to endAffiliation.' })
   @VersionColumn({ default: 1 })
   version: number;
 }

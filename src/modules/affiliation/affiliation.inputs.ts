@@ -10,7 +10,11 @@ export enum AffiliationOrderField {
 }
 registerEnumType(AffiliationOrderField, {
   name: 'AffiliationOrderField',
-  valuesConfig: { SINCE: { description: 'Start date; an affiliation without one sorts by the day it was recorded.' } },
+  description: 'What a list of affiliations can be sorted by.',
+  valuesConfig: {
+    CREATED_AT: { description: 'By when the affiliation was recorded.' },
+    SINCE: { description: 'Start date; an affiliation without one sorts by the day it was recorded.' },
+  },
 });
 
 export enum AffiliationDirection {
@@ -20,21 +24,23 @@ export enum AffiliationDirection {
 }
 registerEnumType(AffiliationDirection, {
   name: 'AffiliationDirection',
+  description: 'Which end of its affiliations a stakeholder is on.',
   valuesConfig: {
     OUTGOING: { description: 'This stakeholder is `from` (e.g. the member).' },
     INCOMING: { description: 'This stakeholder is `to` (e.g. the organisation joined).' },
+    BOTH: { description: 'Either end.' },
   },
 });
 
-@InputType()
+@InputType({ description: 'Narrows the `affiliations` list: an affiliation is listed when it meets every criterion given.' })
 export class AffiliationFilter {
-  @Field(() => [AffiliationKind], { nullable: true })
+  @Field(() => [AffiliationKind], { nullable: true, description: 'Affiliations of any of these kinds.' })
   kinds?: AffiliationKind[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Affiliations from this stakeholder (e.g. the member).' })
   fromId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Affiliations to this stakeholder (e.g. the organisation).' })
   toId?: string;
 
   @Field(() => ID, { nullable: true, description: 'Affiliations with this stakeholder at either end.' })
@@ -47,17 +53,19 @@ export class AffiliationFilter {
   activeOn?: string;
 }
 
-@InputType()
+@InputType({ description: 'The order of the `affiliations` list; ties are broken by id, in the same direction.' })
 export class AffiliationOrder {
-  @Field(() => AffiliationOrderField, { defaultValue: AffiliationOrderField.CREATED_AT })
+  @Field(() => AffiliationOrderField, { defaultValue: AffiliationOrderField.CREATED_AT, description: 'What to sort by.' })
   field: AffiliationOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending or descending.' })
   direction: SortDirection;
 }
 
-@InputType()
+@InputType({ description: 'A new affiliation between two distinct stakeholders, neither of them archived.' })
 export class AddAffiliationInput {
-  @Field(() => AffiliationKind)
+  @Field(() => AffiliationKind, {
+    description: 'How `from` relates to `to`. Two stakeholders have at most one current affiliation of a kind (CONFLICT otherwise).',
+  })
   kind: AffiliationKind;
 
   @Field(() => ID, { description: 'The stakeholder that is affiliated (e.g. the member).' })
@@ -66,10 +74,10 @@ export class AddAffiliationInput {
   @Field(() => ID, { description: 'The stakeholder it is affiliated to (e.g. the organisation).' })
   toId: string;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day of the affiliation, if known.' })
   since?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day of the affiliation, if it is known to end; not before `since`.' })
   until?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Replaying the same input with the same key returns the first result.' })
@@ -77,9 +85,9 @@ export class AddAffiliationInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The affiliation to end, and its last day.' })
 export class EndAffiliationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of a current affiliation.' })
   id: string;
 
   @Field(() => Int, { description: 'The version you read; the update fails with CONFLICT if it moved.' })

@@ -15,16 +15,21 @@ export class AffiliationPayload extends Payload(Affiliation, 'affiliation', 'Aff
 @Resolver(() => Affiliation)
 export class AffiliationResolver {
   @Query(() => Affiliation, { nullable: true, description: 'An affiliation by global ID; null when it does not exist.' })
-  affiliation(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Affiliation | null> {
+  affiliation(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ID of the affiliation.' }) id: string): Promise<Affiliation | null> {
     return affiliationService.find(ctx, id);
   }
 
-  @Query(() => AffiliationConnection)
+  @Query(() => AffiliationConnection, {
+    description:
+      "The affiliations you may see, a page at a time. A patient's affiliation to a patient organisation is listed only where you may read the patient's health data.",
+  })
   async affiliations(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => AffiliationFilter, { nullable: true }) filter: AffiliationFilter | null,
-    @Arg('orderBy', () => AffiliationOrder, { nullable: true }) orderBy: AffiliationOrder | null,
+    @Arg('filter', () => AffiliationFilter, { nullable: true, description: 'Criteria every listed affiliation meets; all when omitted.' })
+    filter: AffiliationFilter | null,
+    @Arg('orderBy', () => AffiliationOrder, { nullable: true, description: 'The order of the list; oldest recorded first when omitted.' })
+    orderBy: AffiliationOrder | null,
   ): Promise<AffiliationConnection> {
     return new AffiliationConnection(await affiliationService.list(ctx, page, filter, orderBy));
   }
@@ -39,13 +44,23 @@ export class AffiliationResolver {
     return (await ctx.loaders.stakeholder.load(affiliation.toId)) as Stakeholder;
   }
 
-  @Mutation(() => AffiliationPayload)
-  addAffiliation(@Ctx() ctx: Context, @Arg('input', () => AddAffiliationInput) input: AddAffiliationInput) {
+  @Mutation(() => AffiliationPayload, {
+    description:
+      'Records an affiliation. ADMIN, or an engagement manager of either stakeholder; ' +
+      "a patient's affiliation to a patient organisation also needs the patient's HEALTH consent for your organisation.",
+  })
+  addAffiliation(
+    @Ctx() ctx: Context,
+    @Arg('input', () => AddAffiliationInput, { description: 'The two stakeholders, the kind of link and its dates.' }) input: AddAffiliationInput,
+  ) {
     return affiliationService.add(ctx, input);
   }
 
-  @Mutation(() => AffiliationPayload, { description: 'Sets the last day of a current affiliation (today by default).' })
-  endAffiliation(@Ctx() ctx: Context, @Arg('input', () => EndAffiliationInput) input: EndAffiliationInput) {
+  @Mutation(() => AffiliationPayload, { description: 'Sets the last day of a current affiliation (today by default). ADMIN, or an engagement manager of either stakeholder.' })
+  endAffiliation(
+    @Ctx() ctx: Context,
+    @Arg('input', () => EndAffiliationInput, { description: 'The affiliation, the version you read and its last day.' }) input: EndAffiliationInput,
+  ) {
     return affiliationService.end(ctx, input);
   }
 }
@@ -56,8 +71,10 @@ export class StakeholderAffiliationsResolver {
   affiliations(
     @Root() stakeholder: Stakeholder,
     @Ctx() ctx: Context,
-    @Arg('kinds', () => [AffiliationKind], { nullable: true }) kinds: AffiliationKind[] | null,
-    @Arg('direction', () => AffiliationDirection, { defaultValue: AffiliationDirection.BOTH }) direction: AffiliationDirection,
+    @Arg('kinds', () => [AffiliationKind], { nullable: true, description: 'Only affiliations of these kinds; every kind when omitted.' })
+    kinds: AffiliationKind[] | null,
+    @Arg('direction', () => AffiliationDirection, { defaultValue: AffiliationDirection.BOTH, description: 'Which end of the affiliations this stakeholder is on.' })
+    direction: AffiliationDirection,
     @Arg('current', () => Boolean, { nullable: true, defaultValue: true, description: 'true: not ended; false: ended; null: all.' })
     current: boolean | null,
   ): Promise<Affiliation[]> {

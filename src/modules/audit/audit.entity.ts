@@ -12,6 +12,7 @@ export enum AuditOutcome {
 }
 registerEnumType(AuditOutcome, {
   name: 'AuditOutcome',
+  description: 'How an audited read or write ended.',
   valuesConfig: {
     ALLOWED: { description: 'The read or write happened.' },
     DENIED: { description: 'Refused by the access layer; nothing was read or changed.' },
@@ -35,7 +36,7 @@ export class AuditEvent {
   @PrimaryColumn({ type: 'bigint', transformer: { from: (v: unknown) => (v == null ? v : String(v)), to: (v: unknown) => v } })
   id: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened.' })
   @PrimaryColumn({ type: 'timestamptz', precision: 3 })
   at: Date;
 
@@ -47,7 +48,7 @@ export class AuditEvent {
   @Column({ type: 'text' })
   subject: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: "The user's role (the token's claim)." })
   @Column({ type: 'text' })
   role: Role;
 
@@ -104,7 +105,7 @@ export class AuditEvent {
   @Column({ type: 'text', array: true })
   fields: string[];
 
-  @Field(() => AuditOutcome)
+  @Field(() => AuditOutcome, { description: 'Whether it happened, was refused, or failed and was rolled back.' })
   @Column({ type: 'text' })
   outcome: AuditOutcome;
 }

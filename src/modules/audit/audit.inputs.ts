@@ -2,7 +2,7 @@ import { Length } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { AuditOutcome } from './audit.entity';
 
-@InputType()
+@InputType({ description: 'Narrows `auditEvents`; every field given must match.' })
 export class AuditEventFilter {
   @Field(() => String, { nullable: true, description: "The token's subject (user id)." })
   @Length(1, 200)
@@ -18,7 +18,7 @@ export class AuditEventFilter {
   @Length(1, 100)
   action?: string;
 
-  @Field(() => AuditOutcome, { nullable: true })
+  @Field(() => AuditOutcome, { nullable: true, description: 'Only events that ended this way.' })
   outcome?: AuditOutcome;
 
   @Field(() => Date, { nullable: true, description: 'At or after this instant.' })

@@ -13,7 +13,7 @@ export class AuditEventResolver {
   async auditEvents(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+    @Arg('filter', () => AuditEventFilter, { nullable: true, description: 'Omit for the whole trail.' }) filter: AuditEventFilter | null,
   ): Promise<AuditEventConnection> {
     return new AuditEventConnection(await auditService.events(ctx, page, filter));
   }

@@ -9,18 +9,21 @@ import { AuditEvent, AuditOutcome } from './audit.entity';
  * for which purpose, did what to which of their fields, and when. Never the staff member (the
  * organisation answers for its users), never the patient's own reads.
  */
-@ObjectType('AccessLogEntry')
+@ObjectType('AccessLogEntry', {
+  description:
+    "One access to a patient's record: which organisation, in which role and for which purpose, did what to which fields, and when. Never names the staff member.",
+})
 export class AccessLogEntry {
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened.' })
   at: Date;
 
   /** The accessing organisation (for its name); not exposed. */
   organisationId: string | null;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'The role of the user who accessed the record.' })
   role: Role;
 
-  @Field(() => ConsentPurpose, { nullable: true })
+  @Field(() => ConsentPurpose, { nullable: true, description: 'The purpose of use of the request.' })
   purpose: ConsentPurpose | null;
 
   @Field(() => String, { description: '`read`, or the action of a write (`stakeholder:update`, `consent:grant` …).' })
@@ -33,8 +36,8 @@ export class AccessLogEntry {
   outcome: AuditOutcome;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of the audit trail, newest first.' })
 export class AuditEventConnection extends Connection(AuditEvent, 'AuditEvent') {}
 
-@ObjectType()
+@ObjectType({ description: "A page of a patient's access log, newest first." })
 export class AccessLogConnection extends Connection(AccessLogEntry, 'AccessLog') {}

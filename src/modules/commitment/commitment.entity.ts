@@ -26,7 +26,17 @@ export enum CommitmentStatus {
   MISSED = 'MISSED',
   WITHDRAWN = 'WITHDRAWN',
 }
-registerEnumType(CommitmentStatus, { name: 'CommitmentStatus' });
+registerEnumType(CommitmentStatus, {
+  name: 'CommitmentStatus',
+  description: 'Where a commitment stands. OPEN and IN_PROGRESS are pending; the other three are final.',
+  valuesConfig: {
+    OPEN: { description: 'Made, not yet started; can move to any other status.' },
+    IN_PROGRESS: { description: 'Being worked on; can become FULFILLED, MISSED or WITHDRAWN.' },
+    FULFILLED: { description: 'Kept: fulfilledAt is recorded, with evidence if given. Final.' },
+    MISSED: { description: 'Not kept. Final.' },
+    WITHDRAWN: { description: 'Called off before it was kept. Final.' },
+  },
+});
 
 export const COMMITMENT_TRANSITIONS: Record<CommitmentStatus, CommitmentStatus[]> = {
   OPEN: [CommitmentStatus.IN_PROGRESS, CommitmentStatus.FULFILLED, CommitmentStatus.MISSED, CommitmentStatus.WITHDRAWN],
@@ -37,7 +47,12 @@ export const COMMITMENT_TRANSITIONS: Record<CommitmentStatus, CommitmentStatus[]
 };
 
 /** A pledge by one stakeholder, optionally to another, usually inside a partnership. */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    'A pledge by one stakeholder (the committer), optionally to another (the beneficiary), usually inside a partnership. ' +
+    "Outside a partnership only the committer, the beneficiary, ADMIN and, for a follow-up, the interaction's participants and recording organisation see it.",
+})
 @Entity('commitment')
 @Check('commitment_status_check', checkIn('status', CommitmentStatus))
 @Check('commitment_fulfilled_check', `(status = 'FULFILLED') = (fulfilled_at IS NOT NULL)`)
@@ -54,16 +69,16 @@ export class Commitment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Commitment', this.id);
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What is pledged, in a line.' })
   @Column({ type: 'text' })
   title: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Details of the pledge, free text.' })
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
@@ -92,15 +107,15 @@ export class Commitment {
   @JoinColumn({ name: 'interaction_id' })
   interactionRel?: Interaction;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it is due; null when open-ended.' })
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;
 
-  @Field(() => CommitmentStatus)
+  @Field(() => CommitmentStatus, { description: 'Where the commitment stands; changed with changeCommitmentStatus.' })
   @Column({ type: 'text', default: CommitmentStatus.OPEN })
   status: CommitmentStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was marked FULFILLED; null otherwise.' })
   @Column({ name: 'fulfilled_at', type: 'timestamptz', precision: 3, nullable: true })
   fulfilledAt: Date | null;
 
@@ -108,15 +123,15 @@ export class Commitment {
   @Column({ type: 'text', nullable: true })
   evidence: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the commitment was made.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changeCommitmentStatus.' })
   @VersionColumn({ default: 1 })
   version: number;
 }

@@ -10,7 +10,11 @@ export enum CommitmentOrderField {
 }
 registerEnumType(CommitmentOrderField, {
   name: 'CommitmentOrderField',
-  valuesConfig: { DUE_DATE: { description: 'Commitments without a due date come last.' } },
+  description: 'What a list of commitments can be sorted by.',
+  valuesConfig: {
+    DUE_DATE: { description: 'Commitments without a due date come last.' },
+    CREATED_AT: { description: 'By when the commitment was made.' },
+  },
 });
 
 /** Which side of a commitment a stakeholder is on. */
@@ -19,20 +23,28 @@ export enum CommitmentRole {
   BENEFICIARY = 'BENEFICIARY',
   ANY = 'ANY',
 }
-registerEnumType(CommitmentRole, { name: 'CommitmentRole' });
+registerEnumType(CommitmentRole, {
+  name: 'CommitmentRole',
+  description: 'Which side of a commitment a stakeholder is on.',
+  valuesConfig: {
+    COMMITTER: { description: 'Commitments the stakeholder made.' },
+    BENEFICIARY: { description: 'Commitments made to the stakeholder.' },
+    ANY: { description: 'Either side.' },
+  },
+});
 
-@InputType()
+@InputType({ description: 'Narrows the `commitments` list: a commitment is listed when it meets every criterion given.' })
 export class CommitmentFilter {
-  @Field(() => [CommitmentStatus], { nullable: true })
+  @Field(() => [CommitmentStatus], { nullable: true, description: 'Commitments in any of these statuses.' })
   statuses?: CommitmentStatus[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Commitments made by this stakeholder.' })
   committerId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Commitments made to this stakeholder.' })
   beneficiaryId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Commitments made in this partnership.' })
   partnershipId?: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'Due on or after this date.' })
@@ -45,22 +57,22 @@ export class CommitmentFilter {
   overdue?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'The order of the `commitments` list; ties are broken by id, in the same direction.' })
 export class CommitmentOrder {
-  @Field(() => CommitmentOrderField, { defaultValue: CommitmentOrderField.DUE_DATE })
+  @Field(() => CommitmentOrderField, { defaultValue: CommitmentOrderField.DUE_DATE, description: 'What to sort by.' })
   field: CommitmentOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending or descending.' })
   direction: SortDirection;
 }
 
-@InputType()
+@InputType({ description: 'A new commitment; it starts OPEN.' })
 export class MakeCommitmentInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'What is pledged, 1 to 200 characters, not blank.' })
   @Length(1, 200)
   @Matches(/\S/, { message: 'title cannot be blank' })
   title: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Details of the pledge, up to 5,000 characters.' })
   @MaxLength(5000)
   description?: string | null;
 
@@ -70,10 +82,10 @@ export class MakeCommitmentInput {
   @Field(() => ID, { nullable: true, description: 'To whom, if anyone (not the committer).' })
   beneficiaryId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the partnership it is made in, if any; not a CONCLUDED one.' })
   partnershipId?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it is due, if any.' })
   dueDate?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Replaying the same input with the same key returns the first result.' })
@@ -81,9 +93,9 @@ export class MakeCommitmentInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A status change of a commitment.' })
 export class ChangeCommitmentStatusInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the commitment.' })
   id: string;
 
   @Field(() => Int, { description: 'The version you read; the change fails with CONFLICT if it moved.' })

@@ -26,14 +26,35 @@ export enum ConsentPurpose {
   REGULATORY_HTA = 'REGULATORY_HTA',
   REPORTING = 'REPORTING',
 }
-registerEnumType(ConsentScope, { name: 'ConsentScope' });
-registerEnumType(ConsentPurpose, { name: 'ConsentPurpose' });
+registerEnumType(ConsentScope, {
+  name: 'ConsentScope',
+  description: 'Which sensitive fields of a patient a consent opens to the staff (ENGAGEMENT_MANAGER, PARTNER) of the organisations it is granted to.',
+  valuesConfig: {
+    IDENTITY: { description: 'Who the patient is: pseudonym (also shown as `name`), display name and birth year.' },
+    CONTACT: { description: 'How to reach the patient: email and phone.' },
+    HEALTH: { description: 'Health data: conditions, and affiliations to patient organisations (they reveal a condition).' },
+  },
+});
+registerEnumType(ConsentPurpose, {
+  name: 'ConsentPurpose',
+  description: "A purpose of use. A request has one (the token's `purpose` claim, or the role's default); a consent applies only to requests whose purpose it lists.",
+  valuesConfig: {
+    PARTNERSHIP_COORDINATION: { description: 'Running partnerships and engagement; the default of every role but ANALYST.' },
+    RESEARCH_DESIGN: { description: 'Designing research with patients (e.g. protocols).' },
+    REGULATORY_HTA: { description: 'Regulatory submissions and HTA appraisals.' },
+    REPORTING: { description: "Reporting and metrics; ANALYST's default." },
+  },
+});
 
 const scopes = Object.values(ConsentScope).map((v) => `'${v}'`).join(',');
 const purposes = Object.values(ConsentPurpose).map((v) => `'${v}'`).join(',');
 
 /** A patient's grant to one organisation (or, with no grantee, to the whole alliance). */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    "A patient's consent: one organisation (or the whole alliance) may read the listed scopes of the patient's record, for the listed purposes, while it is active. Visible to the patient and ADMIN only.",
+})
 @Entity('consent')
 @Check('consent_scopes_check', `cardinality(scopes) > 0 AND scopes <@ ARRAY[${scopes}]::text[]`)
 @Check('consent_purposes_check', `cardinality(purposes) > 0 AND purposes <@ ARRAY[${purposes}]::text[]`)
@@ -45,7 +66,7 @@ export class Consent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Consent', this.id);
   }
@@ -63,35 +84,35 @@ export class Consent {
   @JoinColumn({ name: 'grantee_id' })
   granteeRel?: Stakeholder;
 
-  @Field(() => [ConsentScope])
+  @Field(() => [ConsentScope], { description: "The parts of the patient's record the grantee may read." })
   @Column({ type: 'text', array: true })
   scopes: ConsentScope[];
 
-  @Field(() => [ConsentPurpose])
+  @Field(() => [ConsentPurpose], { description: 'The purposes of use it covers: a request for any other purpose does not benefit from it.' })
   @Column({ type: 'text', array: true })
   purposes: ConsentPurpose[];
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the patient granted it.' })
   @Column({ name: 'granted_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   grantedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it lapses of itself; null: it does not expire.' })
   @Column({ name: 'expires_at', type: 'timestamptz', precision: 3, nullable: true })
   expiresAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was withdrawn (effective from the next request); null while not withdrawn.' })
   @Column({ name: 'withdrawn_at', type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record was created.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to withdraw the consent.' })
   @VersionColumn({ default: 1 })
   version: number;
 }

@@ -8,9 +8,9 @@ import { ConsentFilter, GrantConsentInput, WithdrawConsentInput } from './consen
 import { isActiveConsent } from '../../access/record-rules';
 import { consentService } from './consent.service';
 
-@ObjectType()
+@ObjectType({ description: 'A page of consents, newest first.' })
 export class ConsentConnection extends Connection(Consent, 'Consent') {}
-@ObjectType()
+@ObjectType({ description: 'The result of `grantConsent` or `withdrawConsent`: the consent, or userErrors.' })
 export class ConsentPayload extends Payload(Consent, 'consent', 'ConsentPayload') {}
 
 @Resolver(() => Consent)
@@ -19,12 +19,12 @@ export class ConsentResolver {
   async consents(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => ConsentFilter, { nullable: true }) filter: ConsentFilter | null,
+    @Arg('filter', () => ConsentFilter, { nullable: true, description: 'Omit to list every consent you may see.' }) filter: ConsentFilter | null,
   ): Promise<ConsentConnection> {
     return new ConsentConnection(await consentService.list(ctx, page, filter));
   }
 
-  @FieldResolver(() => Patient)
+  @FieldResolver(() => Patient, { description: 'The patient who granted it.' })
   async patient(@Root() consent: Consent, @Ctx() ctx: Context): Promise<Patient> {
     return (await ctx.loaders.stakeholder.load(consent.patientId)) as Patient;
   }
@@ -40,12 +40,12 @@ export class ConsentResolver {
   }
 
   @Mutation(() => ConsentPayload, { description: 'The patient themself or ADMIN.' })
-  grantConsent(@Ctx() ctx: Context, @Arg('input', () => GrantConsentInput) input: GrantConsentInput) {
+  grantConsent(@Ctx() ctx: Context, @Arg('input', () => GrantConsentInput, { description: 'The consent to record.' }) input: GrantConsentInput) {
     return consentService.grant(ctx, input);
   }
 
   @Mutation(() => ConsentPayload, { description: 'The patient themself or ADMIN; takes effect on the next request.' })
-  withdrawConsent(@Ctx() ctx: Context, @Arg('input', () => WithdrawConsentInput) input: WithdrawConsentInput) {
+  withdrawConsent(@Ctx() ctx: Context, @Arg('input', () => WithdrawConsentInput, { description: 'The consent and the version you read.' }) input: WithdrawConsentInput) {
     return consentService.withdraw(ctx, input);
   }
 }

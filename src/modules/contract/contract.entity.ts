@@ -40,23 +40,48 @@ export enum ContractPartyRole {
   SERVICE_PROVIDER = 'SERVICE_PROVIDER',
   PARTNER = 'PARTNER',
 }
-registerEnumType(ContractKind, { name: 'ContractKind' });
+registerEnumType(ContractKind, {
+  name: 'ContractKind',
+  description: 'What a contract is for.',
+  valuesConfig: {
+    CONSULTANCY: { description: 'Paid consultancy services, e.g. a patient expert reviewing a protocol.' },
+    ADVISORY_BOARD: { description: 'Taking part in an advisory board.' },
+    SPEAKER: { description: 'Speaking at a meeting or event.' },
+    SPONSORSHIP: { description: 'Sponsorship of an event or an activity.' },
+    GRANT: { description: 'A grant, e.g. to a patient organisation.' },
+    DATA_SHARING: { description: 'An agreement to share data.' },
+    COLLABORATION: { description: 'A collaboration agreement, e.g. for joint research.' },
+  },
+});
 registerEnumType(ContractStatus, {
   name: 'ContractStatus',
+  description: 'Where a contract stands: DRAFT, AWAITING_SIGNATURES, ACTIVE, then TERMINATED or EXPIRED.',
   valuesConfig: {
+    DRAFT: { description: 'Drafted; no party has signed yet.' },
     AWAITING_SIGNATURES: { description: 'At least one party has signed; ACTIVE once every party has.' },
+    ACTIVE: { description: 'Signed by every party and in force.' },
+    TERMINATED: { description: 'Ended early with terminateContract; terminatedAt and terminationReason say when and why.' },
+    EXPIRED: { description: 'Ran to the end of its term.' },
   },
 });
 registerEnumType(ContractPartyRole, {
   name: 'ContractPartyRole',
+  description: "A party's role in a contract.",
   valuesConfig: {
     SPONSOR: { description: 'Pays: the transfer of value comes from this party.' },
     RECIPIENT: { description: 'Receives the transfer of value.' },
+    SERVICE_PROVIDER: { description: 'Provides services under the contract, e.g. a patient consultant or speaker.' },
+    PARTNER: { description: 'Takes part on an equal footing, e.g. in a collaboration or a data-sharing agreement.' },
   },
 });
 
 /** An agreement between two or more parties. */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    "An agreement between two or more parties. Only the parties (their organisations' users, a patient party) and ADMIN see it; " +
+    "its value only the parties' engagement managers, a patient party and ADMIN.",
+})
 @Entity('contract')
 @Check('contract_kind_check', checkIn('kind', ContractKind))
 @Check('contract_status_check', checkIn('status', ContractStatus))
@@ -74,20 +99,20 @@ export class Contract {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Contract', this.id);
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the contract.' })
   @Column({ type: 'text' })
   title: string;
 
-  @Field(() => ContractKind)
+  @Field(() => ContractKind, { description: 'What the contract is for.' })
   @Column({ type: 'text' })
   kind: ContractKind;
 
-  @Field(() => ContractStatus)
+  @Field(() => ContractStatus, { description: 'Where the contract stands; it moves with signContract and terminateContract.' })
   @Column({ type: 'text', default: ContractStatus.DRAFT })
   status: ContractStatus;
 
@@ -97,11 +122,11 @@ export class Contract {
   @JoinColumn({ name: 'partnership_id' })
   partnershipRel?: Partnership;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day the contract is in effect; null when not set.' })
   @Column({ name: 'effective_from', type: 'date', nullable: true })
   effectiveFrom: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day the contract is in effect; null when open-ended.' })
   @Column({ name: 'effective_to', type: 'date', nullable: true })
   effectiveTo: string | null;
 
@@ -115,11 +140,11 @@ export class Contract {
   @Field(() => [String], { description: 'Sensitive fields of this contract that are hidden from you (they resolve to null).' })
   readonly redactedFields?: string[];
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the fee was checked against fair market value for the services.' })
   @Column({ name: 'fair_market_value_assessed', type: 'boolean', default: false })
   fairMarketValueAssessed: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the parties declared their conflicts of interest for this contract.' })
   @Column({ name: 'conflict_of_interest_declared', type: 'boolean', default: false })
   conflictOfInterestDeclared: boolean;
 
@@ -127,28 +152,28 @@ export class Contract {
   @Column({ type: 'boolean', default: false })
   disclosable: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the contract was terminated; null unless TERMINATED.' })
   @Column({ name: 'terminated_at', type: 'timestamptz', precision: 3, nullable: true })
   terminatedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the contract was terminated; null unless TERMINATED.' })
   @Column({ name: 'termination_reason', type: 'text', nullable: true })
   terminationReason: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the contract was drafted.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to signContract or terminateContract.' })
   @VersionColumn({ default: 1 })
   version: number;
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: "A stakeholder's part in a contract: its role, and when it signed." })
 @Entity('contract_party')
 @Check('contract_party_role_check', checkIn('role', ContractPartyRole))
 @Index('contract_party_contract_idx', ['contractId', 'stakeholderId'], { unique: true })
@@ -157,7 +182,7 @@ export class ContractParty {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('ContractParty', this.id);
   }
@@ -174,11 +199,11 @@ export class ContractParty {
   @JoinColumn({ name: 'stakeholder_id' })
   stakeholderRel?: Stakeholder;
 
-  @Field(() => ContractPartyRole)
+  @Field(() => ContractPartyRole, { description: "The party's role in the contract." })
   @Column({ type: 'text' })
   role: ContractPartyRole;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When this party signed; null until it has.' })
   @Column({ name: 'signed_at', type: 'timestamptz', precision: 3, nullable: true })
   signedAt: Date | null;
 }

@@ -11,24 +11,29 @@ export enum ContractOrderField {
 }
 registerEnumType(ContractOrderField, {
   name: 'ContractOrderField',
-  valuesConfig: { EFFECTIVE_FROM: { description: 'Contracts without a start date sort as if they started last.' } },
+  description: 'What a list of contracts can be sorted by.',
+  valuesConfig: {
+    CREATED_AT: { description: 'By when the contract was drafted.' },
+    EFFECTIVE_FROM: { description: 'Contracts without a start date sort as if they started last.' },
+    TITLE: { description: 'By title.' },
+  },
 });
 
-@InputType()
+@InputType({ description: 'Narrows the `contracts` list: a contract is listed when it meets every criterion given.' })
 export class ContractFilter {
-  @Field(() => [ContractStatus], { nullable: true })
+  @Field(() => [ContractStatus], { nullable: true, description: 'Contracts in any of these statuses.' })
   statuses?: ContractStatus[];
 
-  @Field(() => [ContractKind], { nullable: true })
+  @Field(() => [ContractKind], { nullable: true, description: 'Contracts of any of these kinds.' })
   kinds?: ContractKind[];
 
   @Field(() => ID, { nullable: true, description: 'Contracts this stakeholder is a party of.' })
   partyId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Contracts of this partnership.' })
   partnershipId?: string;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'true: only transfers of value under the EFPIA Disclosure Code; false: only the others.' })
   disclosable?: boolean;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'Contracts in effect on or after this day (an open end counts as in effect).' })
@@ -38,11 +43,11 @@ export class ContractFilter {
   effectiveTo?: string;
 }
 
-@InputType()
+@InputType({ description: 'The order of the `contracts` list; ties are broken by id, in the same direction.' })
 export class ContractOrder {
-  @Field(() => ContractOrderField, { defaultValue: ContractOrderField.CREATED_AT })
+  @Field(() => ContractOrderField, { defaultValue: ContractOrderField.CREATED_AT, description: 'What to sort by.' })
   field: ContractOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'Ascending or descending.' })
   direction: SortDirection;
 }
 
@@ -52,7 +57,7 @@ export class ContractOrder {
  */
 export const MAX_CONTRACT_AMOUNT = 1_000_000_000_000;
 
-@InputType()
+@InputType({ description: 'An amount of money in one currency.' })
 export class MoneyInput {
   @Field(() => GraphQLSafeInt, { description: `In minor units (cents), 0 to ${MAX_CONTRACT_AMOUNT.toLocaleString('en')}.` })
   @Min(0)
@@ -63,41 +68,41 @@ export class MoneyInput {
   currency: string;
 }
 
-@InputType()
+@InputType({ description: 'A party of a new contract.' })
 export class ContractPartyInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder; not an archived one.' })
   stakeholderId: string;
 
-  @Field(() => ContractPartyRole)
+  @Field(() => ContractPartyRole, { description: 'Its role in the contract.' })
   role: ContractPartyRole;
 }
 
-@InputType()
+@InputType({ description: 'A new contract, its parties and its terms; it starts as a DRAFT.' })
 export class DraftContractInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the contract, 1 to 300 characters, not blank.' })
   @Length(1, 300)
   title: string;
 
-  @Field(() => ContractKind)
+  @Field(() => ContractKind, { description: 'What the contract is for.' })
   kind: ContractKind;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the partnership the contract belongs to, if any.' })
   partnershipId?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day in effect, if known.' })
   effectiveFrom?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day in effect, if known; not before effectiveFrom.' })
   effectiveTo?: string | null;
 
-  @Field(() => MoneyInput, { nullable: true })
+  @Field(() => MoneyInput, { nullable: true, description: "The contract's value. Sensitive (contract terms)." })
   @ValidateNested()
   value?: MoneyInput | null;
 
-  @Field(() => Boolean, { defaultValue: false })
+  @Field(() => Boolean, { defaultValue: false, description: 'Whether the fee was checked against fair market value for the services.' })
   fairMarketValueAssessed: boolean;
 
-  @Field(() => Boolean, { defaultValue: false })
+  @Field(() => Boolean, { defaultValue: false, description: 'Whether the parties declared their conflicts of interest.' })
   conflictOfInterestDeclared: boolean;
 
   @Field(() => Boolean, { defaultValue: false, description: 'A transfer of value under the EFPIA Disclosure Code.' })
@@ -114,9 +119,9 @@ export class DraftContractInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: "One party's signature of a contract." })
 export class SignContractInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of a contract in DRAFT or AWAITING_SIGNATURES.' })
   id: string;
 
   @Field(() => Int, { description: 'The version you read; the signature fails with CONFLICT if it moved.' })
@@ -128,15 +133,15 @@ export class SignContractInput {
   partyId: string;
 }
 
-@InputType()
+@InputType({ description: 'The early end of a contract.' })
 export class TerminateContractInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of a contract that is ACTIVE or AWAITING_SIGNATURES.' })
   id: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version you read; termination fails with CONFLICT if it moved.' })
   version: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why the contract ends, 1 to 2,000 characters, not blank; kept as terminationReason.' })
   @Length(1, 2000)
   reason: string;
 }

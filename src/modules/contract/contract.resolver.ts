@@ -25,29 +25,39 @@ export class ContractPayload extends Payload(Contract, 'contract', 'ContractPayl
 @Resolver(() => Contract)
 export class ContractResolver {
   @Query(() => Contract, { nullable: true, description: 'A contract by global ID; null when it does not exist.' })
-  contract(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Contract | null> {
+  contract(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ID of the contract.' }) id: string): Promise<Contract | null> {
     return contractService.find(ctx, id);
   }
 
-  @Query(() => ContractConnection)
+  @Query(() => ContractConnection, {
+    description: 'The contracts your organisation (or you, as a patient) is a party of, a page at a time; ADMIN sees all.',
+  })
   async contracts(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
-    @Arg('orderBy', () => ContractOrder, { nullable: true }) orderBy: ContractOrder | null,
+    @Arg('filter', () => ContractFilter, { nullable: true, description: 'Criteria every listed contract meets; all when omitted.' })
+    filter: ContractFilter | null,
+    @Arg('orderBy', () => ContractOrder, { nullable: true, description: 'The order of the list; newest first when omitted.' })
+    orderBy: ContractOrder | null,
   ): Promise<ContractConnection> {
     return new ContractConnection(await contractService.list(ctx, page, filter, orderBy));
   }
 
   @Mutation(() => ContractPayload, { description: "A new DRAFT contract. An engagement manager's organisation must be one of the parties." })
-  draftContract(@Ctx() ctx: Context, @Arg('input', () => DraftContractInput) input: DraftContractInput) {
+  draftContract(
+    @Ctx() ctx: Context,
+    @Arg('input', () => DraftContractInput, { description: 'The contract, its parties and its terms.' }) input: DraftContractInput,
+  ) {
     return contractService.draft(ctx, input);
   }
 
   @Mutation(() => ContractPayload, {
     description: 'Signs the contract for one party: AWAITING_SIGNATURES after the first signature, ACTIVE once every party has signed.',
   })
-  signContract(@Ctx() ctx: Context, @Arg('input', () => SignContractInput) input: SignContractInput) {
+  signContract(
+    @Ctx() ctx: Context,
+    @Arg('input', () => SignContractInput, { description: 'The contract, the version you read and the party signing.' }) input: SignContractInput,
+  ) {
     return contractService.sign(ctx, input);
   }
 
@@ -55,11 +65,14 @@ export class ContractResolver {
     description:
       'Ends an ACTIVE contract, or one AWAITING_SIGNATURES, for the given reason. A DRAFT binds nobody and cannot be terminated. Needs ADMIN or an engagement manager of a party.',
   })
-  terminateContract(@Ctx() ctx: Context, @Arg('input', () => TerminateContractInput) input: TerminateContractInput) {
+  terminateContract(
+    @Ctx() ctx: Context,
+    @Arg('input', () => TerminateContractInput, { description: 'The contract, the version you read and the reason.' }) input: TerminateContractInput,
+  ) {
     return contractService.terminate(ctx, input);
   }
 
-  @FieldResolver(() => [ContractParty])
+  @FieldResolver(() => [ContractParty], { description: 'The parties of the contract, with their roles and signatures.' })
   parties(@Root() c: Contract, @Ctx() ctx: Context): Promise<ContractParty[]> {
     return ctx.loaders.partiesByContract.load(c.id);
   }
@@ -70,7 +83,10 @@ export class ContractResolver {
     return c.valueAmount === null || c.valueCurrency === null ? null : { amount: c.valueAmount, currency: c.valueCurrency };
   }
 
-  @FieldResolver(() => Partnership, { nullable: true })
+  @FieldResolver(() => Partnership, {
+    nullable: true,
+    description: 'The partnership the contract belongs to; null when none, or when it is a members-only partnership hidden from you.',
+  })
   async partnership(@Root() c: Contract, @Ctx() ctx: Context): Promise<Partnership | null> {
     return c.partnershipId ? ctx.loaders.partnership.load(c.partnershipId) : null;
   }
@@ -78,12 +94,12 @@ export class ContractResolver {
 
 @Resolver(() => ContractParty)
 export class ContractPartyResolver {
-  @FieldResolver(() => Stakeholder)
+  @FieldResolver(() => Stakeholder, { description: 'The stakeholder that is the party.' })
   async stakeholder(@Root() p: ContractParty, @Ctx() ctx: Context): Promise<Stakeholder> {
     return (await ctx.loaders.stakeholder.load(p.stakeholderId)) as Stakeholder;
   }
 
-  @FieldResolver(() => Contract)
+  @FieldResolver(() => Contract, { description: 'The contract this is a party of.' })
   async contract(@Root() p: ContractParty, @Ctx() ctx: Context): Promise<Contract> {
     return (await ctx.loaders.contract.load(p.contractId)) as Contract;
   }

@@ -1,7 +1,7 @@
 import { Length, Matches } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 
-@InputType()
+@InputType({ description: 'The patient to erase, and why.' })
 export class ErasePatientInput {
   @Field(() => ID, { description: 'The patient to erase.' })
   id: string;

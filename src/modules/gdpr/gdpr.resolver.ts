@@ -13,7 +13,11 @@ export class GdprResolver {
       'history, memberships, contract parties, interactions (without notes), commitments, affiliations and the access log. ' +
       'A patient exports their own (patientId may be left out); ADMIN names the patient. The export is audited.',
   })
-  exportMyData(@Ctx() ctx: Context, @Arg('patientId', () => ID, { nullable: true }) patientId: string | null): Promise<PatientDataExport> {
+  exportMyData(
+    @Ctx() ctx: Context,
+    @Arg('patientId', () => ID, { nullable: true, description: 'Global ID of the patient; leave it out for your own record (patient login).' })
+    patientId: string | null,
+  ): Promise<PatientDataExport> {
     return gdprService.exportData(ctx, patientId);
   }
 
@@ -21,7 +25,7 @@ export class GdprResolver {
     description:
       "Erases a patient (GDPR Art. 17; ADMIN, or the patient themself): identity, contact, health and free-text fields are wiped, the pseudonym becomes a tombstone label, every active consent ends and the record is archived. Memberships, contract parties and interaction participations stay, linked to no person, so reporting keeps counting them. Idempotent: erasing an erased patient changes nothing.",
   })
-  erasePatient(@Ctx() ctx: Context, @Arg('input', () => ErasePatientInput) input: ErasePatientInput) {
+  erasePatient(@Ctx() ctx: Context, @Arg('input', () => ErasePatientInput, { description: 'The patient and the reason.' }) input: ErasePatientInput) {
     return gdprService.erase(ctx, input);
   }
 }

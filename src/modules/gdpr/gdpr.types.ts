@@ -2,7 +2,7 @@ import { ObjectType } from 'type-graphql';
 import { Payload } from '../../shared/mutation';
 import { Patient } from '../stakeholder/stakeholder.entity';
 
-@ObjectType()
+@ObjectType({ description: 'The result of `erasePatient`: the erased patient, or userErrors.' })
 export class ErasePatientPayload extends Payload(Patient, 'patient', 'ErasePatientPayload') {}
 
 /** JSON values only: the export is one machine-readable document (GDPR Art. 20). */

@@ -10,6 +10,7 @@ export enum RelationKind {
 }
 registerEnumType(RelationKind, {
   name: 'RelationKind',
+  description: 'The kind of record that links two stakeholders in the graph.',
   valuesConfig: {
     AFFILIATION: { description: 'A current affiliation, either way.' },
     PARTNERSHIP: { description: 'Current co-members of a partnership.' },
@@ -38,10 +39,10 @@ export class NeighboursArgs {
 
 @ArgsType()
 export class ShortestPathArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder the path starts from.' })
   from: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder the path ends at.' })
   to: string;
 
   @Field(() => Int, { defaultValue: 4, description: `Longest path looked for, 1 to ${MAX_PATH_DEPTH} steps.` })

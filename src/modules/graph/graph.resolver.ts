@@ -7,7 +7,7 @@ import { graphService } from './graph.service';
 
 @ObjectType({ description: 'A stakeholder within reach of another.' })
 export class Neighbour {
-  @Field(() => Stakeholder)
+  @Field(() => Stakeholder, { description: 'The stakeholder reached.' })
   stakeholder: Stakeholder;
 
   @Field(() => Int, { description: 'Fewest hops between the two.' })
@@ -16,20 +16,20 @@ export class Neighbour {
 
 @ObjectType({ description: 'One hop of a path: two stakeholders and the record that links them.' })
 export class PathStep {
-  @Field(() => Stakeholder)
+  @Field(() => Stakeholder, { description: 'The stakeholder on the side of the start of the path.' })
   from: Stakeholder;
 
-  @Field(() => Stakeholder)
+  @Field(() => Stakeholder, { description: 'The stakeholder on the side of the end of the path.' })
   to: Stakeholder;
 
-  @Field(() => RelationKind)
+  @Field(() => RelationKind, { description: 'The kind of record that links the two.' })
   relation: RelationKind;
 
   @Field(() => Node, { description: 'The affiliation, partnership or contract behind this hop.' })
   via: Node;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A chain of current links between two stakeholders (none archived), over records you may see.' })
 export class Path {
   @Field(() => Int, { description: 'Number of steps.' })
   length: number;
@@ -37,7 +37,7 @@ export class Path {
   @Field(() => [Stakeholder], { description: 'From the first stakeholder to the last, in order.' })
   stakeholders: Stakeholder[];
 
-  @Field(() => [PathStep])
+  @Field(() => [PathStep], { description: 'The hops, in order from the first stakeholder to the last.' })
   steps: PathStep[];
 }
 

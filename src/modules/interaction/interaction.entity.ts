@@ -27,10 +27,27 @@ export enum InteractionKind {
   EMAIL = 'EMAIL',
   CONFERENCE = 'CONFERENCE',
 }
-registerEnumType(InteractionKind, { name: 'InteractionKind' });
+registerEnumType(InteractionKind, {
+  name: 'InteractionKind',
+  description: 'The form an interaction took.',
+  valuesConfig: {
+    MEETING: { description: 'A meeting, in person or online.' },
+    ADVISORY_BOARD: { description: 'An advisory board session.' },
+    CONSULTATION: { description: 'A consultation, e.g. of patients on a protocol or of an HTA body on evidence.' },
+    WORKSHOP: { description: 'A workshop or working session.' },
+    CALL: { description: 'A phone or video call.' },
+    EMAIL: { description: 'An exchange of emails.' },
+    CONFERENCE: { description: 'A conference or congress.' },
+  },
+});
 
 /** A recorded engagement between stakeholders, recorded by a user of one organisation. */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    'A recorded engagement between stakeholders (a meeting, a call, a workshop …), recorded by a user of one organisation. ' +
+    'Outside a partnership only its participants, the recording organisation and ADMIN see it.',
+})
 @Entity('interaction')
 @Check('interaction_kind_check', checkIn('kind', InteractionKind))
 @Check('interaction_duration_check', `duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 10080`)
@@ -43,20 +60,20 @@ export class Interaction {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Interaction', this.id);
   }
 
-  @Field(() => InteractionKind)
+  @Field(() => InteractionKind, { description: 'The form the interaction took.' })
   @Column({ type: 'text' })
   kind: InteractionKind;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the interaction took place.' })
   @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
   occurredAt: Date;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How long it lasted, in minutes (0 to 10,080); null when not recorded.' })
   @Column({ name: 'duration_minutes', type: 'int', nullable: true })
   durationMinutes: number | null;
 
@@ -66,7 +83,7 @@ export class Interaction {
   @JoinColumn({ name: 'partnership_id' })
   partnershipRel?: Partnership;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was discussed, for everyone who sees the interaction; confidential remarks go in `notes`.' })
   @Column({ type: 'text', nullable: true })
   summary: string | null;
 
@@ -88,15 +105,15 @@ export class Interaction {
   @JoinColumn({ name: 'recorded_by_org_id' })
   recordedByOrgRel?: Stakeholder;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the interaction was recorded.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version of the record.' })
   @VersionColumn({ default: 1 })
   version: number;
 }

@@ -8,17 +8,24 @@ export enum InteractionOrderField {
   OCCURRED_AT = 'OCCURRED_AT',
   CREATED_AT = 'CREATED_AT',
 }
-registerEnumType(InteractionOrderField, { name: 'InteractionOrderField' });
+registerEnumType(InteractionOrderField, {
+  name: 'InteractionOrderField',
+  description: 'What a list of interactions can be sorted by.',
+  valuesConfig: {
+    OCCURRED_AT: { description: 'By when the interaction took place.' },
+    CREATED_AT: { description: 'By when it was recorded.' },
+  },
+});
 
-@InputType()
+@InputType({ description: 'Narrows the `interactions` list: an interaction is listed when it meets every criterion given.' })
 export class InteractionFilter {
-  @Field(() => [InteractionKind], { nullable: true })
+  @Field(() => [InteractionKind], { nullable: true, description: 'Interactions of any of these kinds.' })
   kinds?: InteractionKind[];
 
   @Field(() => ID, { nullable: true, description: 'Interactions this stakeholder took part in.' })
   participantId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Interactions of this partnership.' })
   partnershipId?: string;
 
   @Field(() => ID, { nullable: true, description: 'Interactions recorded by this organisation.' })
@@ -31,11 +38,11 @@ export class InteractionFilter {
   to?: Date;
 }
 
-@InputType()
+@InputType({ description: 'The order of the `interactions` list; ties are broken by id, in the same direction.' })
 export class InteractionOrder {
-  @Field(() => InteractionOrderField, { defaultValue: InteractionOrderField.OCCURRED_AT })
+  @Field(() => InteractionOrderField, { defaultValue: InteractionOrderField.OCCURRED_AT, description: 'What to sort by.' })
   field: InteractionOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'Ascending or descending.' })
   direction: SortDirection;
 }
 
@@ -47,40 +54,42 @@ export class RecentInteractionsArgs {
   first: number;
 }
 
-@InputType()
+@InputType({
+  description: "A commitment arising from the interaction. In a partnership, the committer must be one of the partnership's current members.",
+})
 export class FollowUpInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'What is pledged, 1 to 300 characters, not blank.' })
   @Length(1, 300)
   title: string;
 
   @Field(() => ID, { description: 'The stakeholder who pledges it.' })
   committerId: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The stakeholder it is pledged to, if any; not the committer.' })
   beneficiaryId?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day it is due, if any.' })
   dueDate?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new interaction, its participants and its follow-up commitments.' })
 export class RecordInteractionInput {
-  @Field(() => InteractionKind)
+  @Field(() => InteractionKind, { description: 'The form the interaction took.' })
   kind: InteractionKind;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it took place.' })
   occurredAt: Date;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How long it lasted, 0 to 10,080 minutes (a week).' })
   @IsInt()
   @Min(0)
   @Max(10080)
   durationMinutes?: number | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the partnership it belongs to, if any.' })
   partnershipId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was discussed, up to 5,000 characters, readable by everyone who sees the interaction.' })
   @Length(1, 5000)
   summary?: string | null;
 

@@ -17,16 +17,18 @@ export class InteractionPayload extends Payload(Interaction, 'interaction', 'Int
 @Resolver(() => Interaction)
 export class InteractionResolver {
   @Query(() => Interaction, { nullable: true, description: 'An interaction by global ID; null when it does not exist.' })
-  interaction(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Interaction | null> {
+  interaction(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ID of the interaction.' }) id: string): Promise<Interaction | null> {
     return interactionService.find(ctx, id);
   }
 
-  @Query(() => InteractionConnection)
+  @Query(() => InteractionConnection, { description: 'The interactions you may see, a page at a time.' })
   async interactions(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | null,
-    @Arg('orderBy', () => InteractionOrder, { nullable: true }) orderBy: InteractionOrder | null,
+    @Arg('filter', () => InteractionFilter, { nullable: true, description: 'Criteria every listed interaction meets; all when omitted.' })
+    filter: InteractionFilter | null,
+    @Arg('orderBy', () => InteractionOrder, { nullable: true, description: 'The order of the list; most recent first when omitted.' })
+    orderBy: InteractionOrder | null,
   ): Promise<InteractionConnection> {
     return new InteractionConnection(await interactionService.list(ctx, page, filter, orderBy));
   }
@@ -34,16 +36,22 @@ export class InteractionResolver {
   @Mutation(() => InteractionPayload, {
     description: 'Records an interaction with its participants and follow-up commitments, in one transaction. An engagement manager records only interactions their organisation took part in.',
   })
-  recordInteraction(@Ctx() ctx: Context, @Arg('input', () => RecordInteractionInput) input: RecordInteractionInput) {
+  recordInteraction(
+    @Ctx() ctx: Context,
+    @Arg('input', () => RecordInteractionInput, { description: 'The interaction, its participants and its follow-ups.' }) input: RecordInteractionInput,
+  ) {
     return interactionService.record(ctx, input);
   }
 
-  @FieldResolver(() => [Stakeholder])
+  @FieldResolver(() => [Stakeholder], { description: 'The stakeholders who took part.' })
   participants(@Root() i: Interaction, @Ctx() ctx: Context): Promise<Stakeholder[]> {
     return ctx.loaders.participantsByInteraction.load(i.id);
   }
 
-  @FieldResolver(() => Partnership, { nullable: true })
+  @FieldResolver(() => Partnership, {
+    nullable: true,
+    description: 'The partnership the interaction belongs to; null when none, or when it is a members-only partnership hidden from you.',
+  })
   async partnership(@Root() i: Interaction, @Ctx() ctx: Context): Promise<Partnership | null> {
     return i.partnershipId ? ctx.loaders.partnership.load(i.partnershipId) : null;
   }

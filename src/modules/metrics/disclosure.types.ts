@@ -9,6 +9,7 @@ export enum RecipientGroup {
 }
 registerEnumType(RecipientGroup, {
   name: 'RecipientGroup',
+  description: 'Whom a transfer of value went to, in the groups of the EFPIA Disclosure Code report.',
   valuesConfig: {
     PATIENT_ORGANISATION: { description: 'A named patient organisation (a healthcare organisation under the Code).' },
     OTHER: { description: 'A named organisation of another kind (research organisation, HTA body, regulator, company).' },
@@ -20,9 +21,12 @@ registerEnumType(RecipientGroup, {
  * One line of a transfer-of-value report: the sums a company transferred, in one currency, to one
  * named organisation or to patients together. Amounts in minor units; null when suppressed.
  */
-@ObjectType('TransferOfValueLine')
+@ObjectType('TransferOfValueLine', {
+  description:
+    'What the company transferred, in one currency, to one named organisation or to patients together. Amounts in minor units; null when suppressed.',
+})
 export class TransferOfValueLine {
-  @Field(() => RecipientGroup)
+  @Field(() => RecipientGroup, { description: 'The recipient group this line belongs to.' })
   group: RecipientGroup;
 
   @Field(() => ID, { nullable: true, description: 'The recipient organisation; null on the patients line.' })
@@ -37,7 +41,7 @@ export class TransferOfValueLine {
   @Field(() => SuppressedCount, { description: 'Distinct recipients (1 on a named line); patients below 5 suppressed for everyone but ADMIN.' })
   recipients: SuppressedCount;
 
-  @Field(() => GraphQLCurrency)
+  @Field(() => GraphQLCurrency, { description: 'ISO 4217 currency of the amounts.' })
   currency: string;
 
   @Field(() => GraphQLSafeInt, { nullable: true, description: 'GRANT contracts, in minor units.' })
@@ -63,16 +67,16 @@ export class TransferOfValueLine {
   description: 'What one company (as SPONSOR) transferred in one year under disclosable contracts, in the shape of the EFPIA Disclosure Code report.',
 })
 export class TransferOfValueReport {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the sponsoring company.' })
   companyId: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The company's name." })
   companyName: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The company's country, ISO 3166-1 alpha-2; null when unknown." })
   companyCountry: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The calendar year reported: contracts effective from a day of it (else created in it), UTC.' })
   year: number;
 
   @Field(() => [TransferOfValueLine], { description: 'Named patient organisations, by name, then currency.' })

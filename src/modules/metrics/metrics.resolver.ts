@@ -23,9 +23,9 @@ import {
 export class MetricsResolver {
   @Query(() => Metrics, { description: 'Relationship metrics for reporting (ADMIN, ANALYST; ENGAGEMENT_MANAGER: their own organisation).' })
   metrics(
-    @Arg('from', () => Date, { nullable: true }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true }) to: Date | null,
-    @Arg('filter', () => MetricsFilter, { nullable: true }) filter: MetricsFilter | null,
+    @Arg('from', () => Date, { nullable: true, description: 'Start of the period (inclusive); omit for no lower bound.' }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true, description: 'End of the period (exclusive); omit for no upper bound.' }) to: Date | null,
+    @Arg('filter', () => MetricsFilter, { nullable: true, description: 'Omit to count every record within your reach.' }) filter: MetricsFilter | null,
     @Ctx() ctx: Context,
   ): Metrics {
     return metricsService.ask(ctx, { from: from ?? null, to: to ?? null, filter: filter ?? null });
@@ -36,22 +36,22 @@ export class MetricsResolver {
     return metricsService.stakeholdersByKind(ctx, m);
   }
 
-  @FieldResolver(() => [PartnershipCount])
+  @FieldResolver(() => [PartnershipCount], { description: 'Partnerships created within the period, by type, status and development stage.' })
   partnershipsBy(@Root() m: Metrics, @Ctx() ctx: Context): Promise<PartnershipCount[]> {
     return metricsService.partnershipsBy(ctx, m);
   }
 
-  @FieldResolver(() => [ContractCount])
+  @FieldResolver(() => [ContractCount], { description: 'Contracts created within the period, by kind and status.' })
   contractsBy(@Root() m: Metrics, @Ctx() ctx: Context): Promise<ContractCount[]> {
     return metricsService.contractsBy(ctx, m);
   }
 
-  @FieldResolver(() => [MonthlyInteractionCount])
+  @FieldResolver(() => [MonthlyInteractionCount], { description: 'Interactions that occurred within the period, by UTC calendar month and kind.' })
   interactionsPerMonth(@Root() m: Metrics, @Ctx() ctx: Context): Promise<MonthlyInteractionCount[]> {
     return metricsService.interactionsPerMonth(ctx, m);
   }
 
-  @FieldResolver(() => CommitmentFulfilment)
+  @FieldResolver(() => CommitmentFulfilment, { description: 'How the commitments due within the period were kept.' })
   commitmentFulfilment(@Root() m: Metrics, @Ctx() ctx: Context): Promise<CommitmentFulfilment> {
     return metricsService.commitmentFulfilment(ctx, m);
   }
@@ -70,7 +70,9 @@ export class MetricsResolver {
     return metricsService.fulfilmentByPartnership(ctx, m);
   }
 
-  @FieldResolver(() => PatientInvolvement)
+  @FieldResolver(() => PatientInvolvement, {
+    description: 'The share of partnerships created within the period that involve patients, by development stage and before trial conduct.',
+  })
   patientInvolvement(@Root() m: Metrics, @Ctx() ctx: Context): Promise<PatientInvolvement> {
     return metricsService.patientInvolvement(ctx, m);
   }
@@ -96,7 +98,7 @@ export class PatientInvolvementResolver {
 
 @Resolver(() => OrganisationFulfilment)
 export class OrganisationFulfilmentResolver {
-  @FieldResolver(() => ReportedStakeholder)
+  @FieldResolver(() => ReportedStakeholder, { description: 'The committing organisation, by name.' })
   async organisation(@Root() f: OrganisationFulfilment, @Ctx() ctx: Context): Promise<ReportedStakeholder> {
     return reportedStakeholder(ctx, (await ctx.loaders.stakeholder.load(f.organisationId)) as Stakeholder);
   }
@@ -105,7 +107,7 @@ export class OrganisationFulfilmentResolver {
 @Resolver(() => PartnershipFulfilment)
 export class PartnershipFulfilmentResolver {
   /** Listed only when visible (the same predicate as the loader's), so never null. */
-  @FieldResolver(() => ReportedPartnership)
+  @FieldResolver(() => ReportedPartnership, { description: 'The partnership, by title.' })
   async partnership(@Root() f: PartnershipFulfilment, @Ctx() ctx: Context): Promise<ReportedPartnership> {
     return reportedPartnership((await ctx.loaders.partnership.load(f.partnershipId)) as Partnership);
   }

@@ -7,7 +7,7 @@ import { DevelopmentStage, PartnershipStatus, PartnershipType } from '../partner
 import { StakeholderKind } from '../stakeholder/stakeholder.entity';
 
 /** Narrows every metric to records of these countries, areas, kinds and types (each list: any of). */
-@InputType()
+@InputType({ description: 'Narrows every metric to records of these countries, areas, kinds and types; within each list, any value matches.' })
 export class MetricsFilter {
   @Field(() => [GraphQLCountryCode], { nullable: true, description: 'ISO 3166-1 alpha-2 codes of the stakeholders involved.' })
   @ArrayMaxSize(250)
@@ -24,7 +24,10 @@ export class MetricsFilter {
   })
   stakeholderKinds?: StakeholderKind[];
 
-  @Field(() => [PartnershipType], { nullable: true })
+  @Field(() => [PartnershipType], {
+    nullable: true,
+    description: 'Partnerships of these types, the records that belong to one, and the stakeholders that are members of one.',
+  })
   partnershipTypes?: PartnershipType[];
 }
 
@@ -50,51 +53,53 @@ export class Metrics {
  * A count that may concern few patients: for everyone but ADMIN, a patient count of 1–4 (and the
  * figure that would let one subtract it) is withheld.
  */
-@ObjectType('SuppressedCount')
+@ObjectType('SuppressedCount', {
+  description: 'A count that may concern few patients: for everyone but ADMIN, a count of 1 to 4, and a figure that would reveal one, is withheld.',
+})
 export class SuppressedCount {
   @Field(() => Int, { nullable: true, description: 'Null when suppressed.' })
   value: number | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when the count is withheld.' })
   suppressed: boolean;
 }
 
 @ObjectType('KindCount', { description: 'Stakeholders of one kind (and country) created within the period.' })
 export class KindCount {
-  @Field(() => StakeholderKind)
+  @Field(() => StakeholderKind, { description: 'The kind of stakeholder.' })
   kind: StakeholderKind;
 
   @Field(() => String, { nullable: true, description: 'Null for stakeholders without a country.' })
   country: string | null;
 
-  @Field(() => SuppressedCount)
+  @Field(() => SuppressedCount, { description: 'How many; suppressed only for patients.' })
   count: SuppressedCount;
 }
 
 @ObjectType('PartnershipCount', { description: 'Partnerships of one type, status and development stage created within the period.' })
 export class PartnershipCount {
-  @Field(() => PartnershipType)
+  @Field(() => PartnershipType, { description: 'The type of partnership.' })
   type: PartnershipType;
 
-  @Field(() => PartnershipStatus)
+  @Field(() => PartnershipStatus, { description: 'Their status now.' })
   status: PartnershipStatus;
 
-  @Field(() => DevelopmentStage, { nullable: true })
+  @Field(() => DevelopmentStage, { nullable: true, description: 'Their development stage; null for partnerships without one.' })
   stage: DevelopmentStage | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many partnerships.' })
   count: number;
 }
 
 @ObjectType('ContractCount', { description: 'Contracts of one kind and status created within the period.' })
 export class ContractCount {
-  @Field(() => ContractKind)
+  @Field(() => ContractKind, { description: 'The kind of contract.' })
   kind: ContractKind;
 
-  @Field(() => ContractStatus)
+  @Field(() => ContractStatus, { description: 'Their status now.' })
   status: ContractStatus;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many contracts.' })
   count: number;
 }
 
@@ -103,10 +108,10 @@ export class MonthlyInteractionCount {
   @Field(() => String, { description: 'The month, as YYYY-MM.' })
   month: string;
 
-  @Field(() => InteractionKind)
+  @Field(() => InteractionKind, { description: 'The kind of interaction.' })
   kind: InteractionKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many interactions.' })
   count: number;
 }
 
@@ -131,25 +136,25 @@ export class CommitmentFulfilment {
   medianDaysToFulfil: number | null;
 }
 
-@ObjectType('OrganisationFulfilment')
+@ObjectType('OrganisationFulfilment', { description: 'Commitment fulfilment of one committing organisation.' })
 export class OrganisationFulfilment {
   organisationId: string;
 
-  @Field(() => CommitmentFulfilment)
+  @Field(() => CommitmentFulfilment, { description: 'How its commitments due within the period were kept.' })
   fulfilment: CommitmentFulfilment;
 }
 
-@ObjectType('PartnershipFulfilment')
+@ObjectType('PartnershipFulfilment', { description: 'Commitment fulfilment within one partnership.' })
 export class PartnershipFulfilment {
   partnershipId: string;
 
-  @Field(() => CommitmentFulfilment)
+  @Field(() => CommitmentFulfilment, { description: 'How the commitments of this partnership due within the period were kept.' })
   fulfilment: CommitmentFulfilment;
 }
 
 @ObjectType('Involvement', { description: 'Partnerships and how many of them involve patients.' })
 export class Involvement {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Partnerships counted.' })
   partnerships: number;
 
   @Field(() => SuppressedCount, { description: 'Partnerships with a current patient partner, patient or patient organisation member.' })
@@ -159,19 +164,19 @@ export class Involvement {
   share: number | null;
 }
 
-@ObjectType('StageInvolvement')
+@ObjectType('StageInvolvement', { description: 'Patient involvement in the partnerships at one development stage.' })
 export class StageInvolvement extends Involvement {
-  @Field(() => DevelopmentStage)
+  @Field(() => DevelopmentStage, { description: 'The development stage.' })
   stage: DevelopmentStage;
 }
 
-@ObjectType('AreaInvolvement')
+@ObjectType('AreaInvolvement', { description: 'Patient involvement in the partnerships of one therapeutic area.' })
 export class AreaInvolvement extends Involvement {
-  @Field(() => String)
+  @Field(() => String, { description: 'The therapeutic area, as the partnerships record it.' })
   therapeuticArea: string;
 }
 
-@ObjectType('QuarterInvolvement')
+@ObjectType('QuarterInvolvement', { description: 'Patient involvement in the partnerships created in one quarter.' })
 export class QuarterInvolvement extends Involvement {
   @Field(() => String, { description: 'The UTC quarter the partnerships were created in, as YYYY-Qn.' })
   quarter: string;

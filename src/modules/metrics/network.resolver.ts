@@ -7,10 +7,10 @@ import { networkService, type NetworkFigures } from './network.service';
 
 @ObjectType('RankedStakeholder', { description: 'A stakeholder and its value of a network measure.' })
 export class RankedStakeholder {
-  @Field(() => ReportedStakeholder)
+  @Field(() => ReportedStakeholder, { description: 'The stakeholder, by name.' })
   stakeholder: ReportedStakeholder;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Its value of the measure the list ranks by (degree or betweenness).' })
   value: number;
 }
 
@@ -36,7 +36,7 @@ export class RelationshipStrength {
   @Field(() => Int, { description: 'Interactions both took part in, within the period.' })
   interactions: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the latest of those interactions occurred; null when there is none.' })
   lastInteractionAt: Date | null;
 
   @Field(() => Float, { description: 'Sum over those interactions of exp(-age in days / 180).' })
@@ -63,8 +63,8 @@ export class MetricsNetworkResolver {
   relationshipStrength(
     @Root() metrics: Metrics,
     @Ctx() ctx: Context,
-    @Arg('a', () => ID) a: string,
-    @Arg('b', () => ID) b: string,
+    @Arg('a', () => ID, { description: 'Global ID of one stakeholder.' }) a: string,
+    @Arg('b', () => ID, { description: 'Global ID of the other stakeholder.' }) b: string,
   ): Promise<RelationshipStrength | null> {
     return networkService.relationshipStrength(ctx, metrics, a, b);
   }

@@ -7,7 +7,7 @@ import { relationshipsService } from './relationships.service';
 
 @ObjectType('RelationshipScore', { description: "One of a stakeholder's relationships, measured as in `relationshipStrength`." })
 export class RelationshipScore {
-  @Field(() => ReportedStakeholder)
+  @Field(() => ReportedStakeholder, { description: 'The other stakeholder, by name.' })
   stakeholder: ReportedStakeholder;
 
   @Field(() => Float, { description: 'Sum over the shared interactions within the period of exp(-age in days / 180).' })
@@ -25,10 +25,10 @@ export class RelationshipScore {
 
 @ObjectType('ReachHop', { description: 'Stakeholders whose shortest path from the subject has this many links.' })
 export class ReachHop {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The distance, in links.' })
   hops: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Stakeholders at exactly this distance.' })
   stakeholders: number;
 }
 
@@ -43,7 +43,7 @@ export class Reach {
 
 @ArgsType()
 export class StrongestArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder whose relationships are ranked.' })
   stakeholderId: string;
 
   @Field(() => Int, { defaultValue: 10, description: 'At most this many, 1 to 50.' })
@@ -54,7 +54,7 @@ export class StrongestArgs {
 
 @ArgsType()
 export class ReachArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder to measure from.' })
   stakeholderId: string;
 
   @Field(() => Int, { defaultValue: 2, description: 'Largest distance in links, 1 to 3.' })

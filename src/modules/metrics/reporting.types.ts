@@ -12,16 +12,22 @@ import { StakeholderKind, type Stakeholder } from '../stakeholder/stakeholder.en
  */
 @ObjectType('ReportedStakeholder', { description: 'A stakeholder named in a report: id, kind, name and country, no relations.' })
 export class ReportedStakeholder {
-  @Field(() => ID) id: string;
-  @Field(() => StakeholderKind) kind: StakeholderKind;
-  @Field(() => String) name: string;
-  @Field(() => GraphQLCountryCode, { nullable: true }) country: string | null;
+  @Field(() => ID, { description: 'Global ID of the stakeholder, to look it up where your role reads records.' })
+  id: string;
+  @Field(() => StakeholderKind, { description: 'The kind of stakeholder.' })
+  kind: StakeholderKind;
+  @Field(() => String, { description: "Its name (a patient's pseudonym: patients appear in reports for ADMIN only)." })
+  name: string;
+  @Field(() => GraphQLCountryCode, { nullable: true, description: 'ISO 3166-1 alpha-2; null when unknown.' })
+  country: string | null;
 }
 
 @ObjectType('ReportedPartnership', { description: 'A partnership named in a report: id and title, no members or records.' })
 export class ReportedPartnership {
-  @Field(() => ID) id: string;
-  @Field(() => String) title: string;
+  @Field(() => ID, { description: 'Global ID of the partnership, to look it up where your role reads records.' })
+  id: string;
+  @Field(() => String, { description: 'The title of the partnership.' })
+  title: string;
 }
 
 /**

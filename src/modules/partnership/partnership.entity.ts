@@ -51,17 +51,60 @@ export enum MemberRole {
   ADVISOR = 'ADVISOR',
   OBSERVER = 'OBSERVER',
 }
-registerEnumType(PartnershipType, { name: 'PartnershipType' });
-registerEnumType(PartnershipStatus, { name: 'PartnershipStatus' });
+registerEnumType(PartnershipType, {
+  name: 'PartnershipType',
+  description: 'What kind of collaboration a partnership is.',
+  valuesConfig: {
+    ALLIANCE: { description: 'A lasting strategic alliance of organisations.' },
+    RESEARCH_COLLABORATION: { description: 'Joint research, e.g. designing a study together with patients.' },
+    ADVISORY_BOARD: { description: 'A board advising a member, e.g. on a trial protocol.' },
+    PATIENT_PANEL: { description: 'A standing panel of patients consulted on a programme.' },
+    SPONSORSHIP: { description: "One member funds another's activity." },
+    CONSORTIUM: { description: 'A multi-party consortium, e.g. a public-private research project.' },
+    EARLY_DIALOGUE: { description: 'Early advice from regulators or HTA bodies on a development plan.' },
+  },
+});
+registerEnumType(PartnershipStatus, {
+  name: 'PartnershipStatus',
+  description: 'Where a partnership is in its lifecycle: PROPOSED, then ACTIVE, SUSPENDED and ACTIVE again as needed, and finally CONCLUDED.',
+  valuesConfig: {
+    PROPOSED: { description: 'Proposed, not started; can become ACTIVE or CONCLUDED.' },
+    ACTIVE: { description: 'Under way; can become SUSPENDED or CONCLUDED.' },
+    SUSPENDED: { description: 'Paused; can become ACTIVE again or CONCLUDED.' },
+    CONCLUDED: { description: 'Ended for good: its status and membership no longer change, and makeCommitment no longer accepts it.' },
+  },
+});
 registerEnumType(PartnershipVisibility, {
   name: 'PartnershipVisibility',
+  description: 'Who may see a partnership.',
   valuesConfig: {
     ALLIANCE: { description: 'Visible to every member of the alliance.' },
     MEMBERS: { description: "Visible to the partnership's members only." },
   },
 });
-registerEnumType(DevelopmentStage, { name: 'DevelopmentStage' });
-registerEnumType(MemberRole, { name: 'MemberRole' });
+registerEnumType(DevelopmentStage, {
+  name: 'DevelopmentStage',
+  description: 'A stage of medicine development, from research to use after launch.',
+  valuesConfig: {
+    DISCOVERY: { description: 'Research into disease targets and candidate medicines.' },
+    PROTOCOL_DESIGN: { description: 'Designing clinical trial protocols, endpoints and recruitment.' },
+    TRIAL_CONDUCT: { description: 'Running clinical trials.' },
+    REGULATORY_SUBMISSION: { description: 'Preparing or assessing a marketing-authorisation application.' },
+    HTA_APPRAISAL: { description: 'Health technology assessment of value, for pricing and reimbursement.' },
+    POST_LAUNCH: { description: 'After launch: access, real-world evidence and safety follow-up.' },
+  },
+});
+registerEnumType(MemberRole, {
+  name: 'MemberRole',
+  description: "A member's role in a partnership.",
+  valuesConfig: {
+    LEAD: { description: 'Leads the partnership; a partnership always keeps at least one current LEAD.' },
+    MEMBER: { description: 'A full member.' },
+    PATIENT_PARTNER: { description: 'Takes part as a patient partner; counts towards the patient-involvement metrics.' },
+    ADVISOR: { description: 'Advises the partnership.' },
+    OBSERVER: { description: 'Follows the partnership without taking part in its work.' },
+  },
+});
 
 /** Allowed status changes; anything else is a userError. */
 export const PARTNERSHIP_TRANSITIONS: Record<PartnershipStatus, PartnershipStatus[]> = {
@@ -71,7 +114,12 @@ export const PARTNERSHIP_TRANSITIONS: Record<PartnershipStatus, PartnershipStatu
   CONCLUDED: [],
 };
 
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description:
+    'A collaboration of two or more stakeholders, with its members, commitments, contracts and interactions. ' +
+    "A members-only partnership is seen only by its current members' staff, its patient members and ADMIN.",
+})
 @Entity('partnership')
 @Check('partnership_type_check', checkIn('type', PartnershipType))
 @Check('partnership_status_check', checkIn('status', PartnershipStatus))
@@ -91,62 +139,65 @@ export class Partnership {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID.' })
   get globalId(): string {
     return toGlobalId('Partnership', this.id);
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Short name of the partnership.' })
   @Column({ type: 'text' })
   title: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the partnership is about, free text.' })
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
-  @Field(() => PartnershipType)
+  @Field(() => PartnershipType, { description: 'What kind of collaboration it is.' })
   @Column({ type: 'text' })
   type: PartnershipType;
 
-  @Field(() => PartnershipStatus)
+  @Field(() => PartnershipStatus, { description: 'Where the partnership is in its lifecycle; changed with changePartnershipStatus.' })
   @Column({ type: 'text', default: PartnershipStatus.PROPOSED })
   status: PartnershipStatus;
 
-  @Field(() => PartnershipVisibility)
+  @Field(() => PartnershipVisibility, { description: 'Whether the whole alliance or only its members see the partnership.' })
   @Column({ type: 'text', default: PartnershipVisibility.ALLIANCE })
   visibility: PartnershipVisibility;
 
-  @Field(() => DevelopmentStage, { nullable: true })
+  @Field(() => DevelopmentStage, { nullable: true, description: 'The stage of medicine development it contributes to; null when none in particular.' })
   @Column({ name: 'development_stage', type: 'text', nullable: true })
   developmentStage: DevelopmentStage | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Therapeutic area, free text (e.g. oncology); null when none.' })
   @Column({ name: 'therapeutic_area', type: 'text', nullable: true })
   therapeuticArea: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day; when empty, set to the day the partnership becomes ACTIVE.' })
   @Column({ name: 'start_date', type: 'date', nullable: true })
   startDate: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day; when empty, set to the day the partnership is CONCLUDED.' })
   @Column({ name: 'end_date', type: 'date', nullable: true })
   endDate: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the partnership was proposed.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changePartnershipStatus.' })
   @VersionColumn({ default: 1 })
   version: number;
 }
 
 /** A stakeholder's membership of a partnership; leaving keeps the row (`leftAt`) for history. */
-@ObjectType({ implements: Node })
+@ObjectType({
+  implements: Node,
+  description: "A stakeholder's membership of a partnership, with its role; leaving keeps the membership, with its `leftAt`, for history.",
+})
 @Entity('partnership_member')
 @Check('partnership_member_role_check', checkIn('role', MemberRole))
 @Check('partnership_member_dates_check', `left_at IS NULL OR left_at >= joined_at`)
@@ -158,7 +209,7 @@ export class PartnershipMember {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID of the membership (what removePartnershipMember takes).' })
   get globalId(): string {
     return toGlobalId('PartnershipMember', this.id);
   }
@@ -175,15 +226,15 @@ export class PartnershipMember {
   @JoinColumn({ name: 'stakeholder_id' })
   stakeholder?: Stakeholder;
 
-  @Field(() => MemberRole)
+  @Field(() => MemberRole, { description: "The member's role in the partnership." })
   @Column({ type: 'text' })
   role: MemberRole;
 
-  @Field(() => GraphQLLocalDate)
+  @Field(() => GraphQLLocalDate, { description: 'The day the stakeholder joined.' })
   @Column({ name: 'joined_at', type: 'date', default: () => 'CURRENT_DATE' })
   joinedAt: string;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'The day the stakeholder left; null for a current member.' })
   @Column({ name: 'left_at', type: 'date', nullable: true })
   leftAt: string | null;
 }

@@ -11,21 +11,26 @@ export enum PartnershipOrderField {
 }
 registerEnumType(PartnershipOrderField, {
   name: 'PartnershipOrderField',
-  valuesConfig: { START_DATE: { description: 'Partnerships without a start date come last.' } },
+  description: 'What a list of partnerships can be sorted by.',
+  valuesConfig: {
+    TITLE: { description: 'By title.' },
+    CREATED_AT: { description: 'By when the partnership was proposed.' },
+    START_DATE: { description: 'Partnerships without a start date come last.' },
+  },
 });
 
-@InputType()
+@InputType({ description: 'Narrows the `partnerships` list: a partnership is listed when it meets every criterion given.' })
 export class PartnershipFilter {
-  @Field(() => [PartnershipStatus], { nullable: true })
+  @Field(() => [PartnershipStatus], { nullable: true, description: 'Partnerships in any of these statuses.' })
   statuses?: PartnershipStatus[];
 
-  @Field(() => [PartnershipType], { nullable: true })
+  @Field(() => [PartnershipType], { nullable: true, description: 'Partnerships of any of these types.' })
   types?: PartnershipType[];
 
-  @Field(() => [DevelopmentStage], { nullable: true })
+  @Field(() => [DevelopmentStage], { nullable: true, description: 'Partnerships at any of these development stages.' })
   stages?: DevelopmentStage[];
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Partnerships in any of these therapeutic areas (exact, case-sensitive match).' })
   @ArrayMaxSize(50)
   @Length(1, 200, { each: true })
   therapeuticAreas?: string[];
@@ -44,52 +49,52 @@ export class PartnershipFilter {
   startTo?: string;
 }
 
-@InputType()
+@InputType({ description: 'The order of the `partnerships` list; ties are broken by id, in the same direction.' })
 export class PartnershipOrder {
-  @Field(() => PartnershipOrderField, { defaultValue: PartnershipOrderField.TITLE })
+  @Field(() => PartnershipOrderField, { defaultValue: PartnershipOrderField.TITLE, description: 'What to sort by.' })
   field: PartnershipOrderField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'Ascending or descending.' })
   direction: SortDirection;
 }
 
-@InputType()
+@InputType({ description: 'A founding member of a proposed partnership.' })
 export class PartnershipMemberInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder; not an archived one.' })
   stakeholderId: string;
 
-  @Field(() => MemberRole)
+  @Field(() => MemberRole, { description: 'Its role in the partnership.' })
   role: MemberRole;
 }
 
-@InputType()
+@InputType({ description: 'A new partnership and its founding members; it starts PROPOSED.' })
 export class ProposePartnershipInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'Short name, 1 to 200 characters, not blank.' })
   @Length(1, 200)
   @Matches(/\S/, { message: 'title cannot be blank' })
   title: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the partnership is about, up to 5,000 characters.' })
   @MaxLength(5000)
   description?: string | null;
 
-  @Field(() => PartnershipType)
+  @Field(() => PartnershipType, { description: 'What kind of collaboration it is.' })
   type: PartnershipType;
 
-  @Field(() => PartnershipVisibility, { defaultValue: PartnershipVisibility.ALLIANCE })
+  @Field(() => PartnershipVisibility, { defaultValue: PartnershipVisibility.ALLIANCE, description: 'Who may see it; the whole alliance by default.' })
   visibility: PartnershipVisibility;
 
-  @Field(() => DevelopmentStage, { nullable: true })
+  @Field(() => DevelopmentStage, { nullable: true, description: 'The stage of medicine development it contributes to, if any.' })
   developmentStage?: DevelopmentStage | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Therapeutic area, free text, 1 to 200 characters, not blank.' })
   @Length(1, 200)
   @Matches(/\S/, { message: 'therapeuticArea cannot be blank' })
   therapeuticArea?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Planned first day; when omitted, the day the partnership becomes ACTIVE.' })
   startDate?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true })
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Planned last day, not before startDate.' })
   endDate?: string | null;
 
   @Field(() => [PartnershipMemberInput], { description: 'At least two distinct stakeholders, at least one of them LEAD.' })
@@ -103,9 +108,9 @@ export class ProposePartnershipInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A status change of a partnership.' })
 export class ChangePartnershipStatusInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the partnership.' })
   id: string;
 
   @Field(() => Int, { description: 'The version you read; the change fails with CONFLICT if it moved.' })
@@ -115,15 +120,15 @@ export class ChangePartnershipStatusInput {
   status: PartnershipStatus;
 }
 
-@InputType()
+@InputType({ description: 'A stakeholder joining a partnership that is not CONCLUDED.' })
 export class AddPartnershipMemberInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the partnership.' })
   partnershipId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the stakeholder joining; not archived, and not already a current member (CONFLICT otherwise).' })
   stakeholderId: string;
 
-  @Field(() => MemberRole)
+  @Field(() => MemberRole, { description: 'Its role in the partnership.' })
   role: MemberRole;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'Defaults to today.' })
@@ -134,9 +139,9 @@ export class AddPartnershipMemberInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A member leaving a partnership that is not CONCLUDED.' })
 export class RemovePartnershipMemberInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the membership (PartnershipMember.id), not of the stakeholder.' })
   memberId: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'Defaults to today; cannot lie in the future.' })

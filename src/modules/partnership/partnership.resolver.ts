@@ -24,21 +24,26 @@ export class PartnershipMemberPayload extends Payload(PartnershipMember, 'member
 @Resolver(() => Partnership)
 export class PartnershipResolver {
   @Query(() => Partnership, { nullable: true, description: 'A partnership by global ID; null when it does not exist.' })
-  partnership(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Partnership | null> {
+  partnership(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ID of the partnership.' }) id: string): Promise<Partnership | null> {
     return partnershipService.find(ctx, id);
   }
 
-  @Query(() => PartnershipConnection)
+  @Query(() => PartnershipConnection, {
+    description: 'The partnerships you may see, a page at a time: every alliance-wide one, and the members-only ones your organisation (or you, as a patient) ' +
+      'currently belongs to; ADMIN sees all.',
+  })
   async partnerships(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => PartnershipFilter, { nullable: true }) filter: PartnershipFilter | null,
-    @Arg('orderBy', () => PartnershipOrder, { nullable: true }) orderBy: PartnershipOrder | null,
+    @Arg('filter', () => PartnershipFilter, { nullable: true, description: 'Criteria every listed partnership meets; all when omitted.' })
+    filter: PartnershipFilter | null,
+    @Arg('orderBy', () => PartnershipOrder, { nullable: true, description: 'The order of the list; by title, ascending, when omitted.' })
+    orderBy: PartnershipOrder | null,
   ): Promise<PartnershipConnection> {
     return new PartnershipConnection(await partnershipService.list(ctx, page, filter, orderBy));
   }
 
-  @FieldResolver(() => [PartnershipMember])
+  @FieldResolver(() => [PartnershipMember], { description: 'The memberships of the partnership, in the order the members joined.' })
   members(
     @Root() partnership: Partnership,
     @Ctx() ctx: Context,
@@ -52,30 +57,57 @@ export class PartnershipResolver {
     return partnershipService.members(ctx, partnership, current);
   }
 
-  @Mutation(() => PartnershipPayload, { description: 'Proposes a partnership of at least two stakeholders, one of them LEAD; it starts PROPOSED.' })
-  proposePartnership(@Ctx() ctx: Context, @Arg('input', () => ProposePartnershipInput) input: ProposePartnershipInput) {
+  @Mutation(() => PartnershipPayload, {
+    description:
+      'Proposes a partnership of at least two stakeholders, one of them LEAD; it starts PROPOSED. ' +
+      'ADMIN, or an engagement manager of one of the proposed members.',
+  })
+  proposePartnership(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ProposePartnershipInput, { description: 'The partnership and its founding members.' }) input: ProposePartnershipInput,
+  ) {
     return partnershipService.propose(ctx, input);
   }
 
-  @Mutation(() => PartnershipPayload)
-  changePartnershipStatus(@Ctx() ctx: Context, @Arg('input', () => ChangePartnershipStatusInput) input: ChangePartnershipStatusInput) {
+  @Mutation(() => PartnershipPayload, {
+    description:
+      'Moves a partnership along its lifecycle (PartnershipStatus lists the allowed changes; any other is BAD_USER_INPUT). ' +
+      'ADMIN, or an engagement manager of a current member.',
+  })
+  changePartnershipStatus(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ChangePartnershipStatusInput, { description: 'The partnership, the version you read and the new status.' })
+    input: ChangePartnershipStatusInput,
+  ) {
     return partnershipService.changeStatus(ctx, input);
   }
 
-  @Mutation(() => PartnershipMemberPayload)
-  addPartnershipMember(@Ctx() ctx: Context, @Arg('input', () => AddPartnershipMemberInput) input: AddPartnershipMemberInput) {
+  @Mutation(() => PartnershipMemberPayload, {
+    description: 'Adds a member to a partnership that is not CONCLUDED. ADMIN, or an engagement manager of a current member.',
+  })
+  addPartnershipMember(
+    @Ctx() ctx: Context,
+    @Arg('input', () => AddPartnershipMemberInput, { description: 'The partnership, the stakeholder joining and its role.' }) input: AddPartnershipMemberInput,
+  ) {
     return partnershipService.addMember(ctx, input);
   }
 
-  @Mutation(() => PartnershipMemberPayload, { description: 'Ends a membership (it stays in the history with its leftAt).' })
-  removePartnershipMember(@Ctx() ctx: Context, @Arg('input', () => RemovePartnershipMemberInput) input: RemovePartnershipMemberInput) {
+  @Mutation(() => PartnershipMemberPayload, {
+    description:
+      'Ends a membership (it stays in the history with its leftAt). A partnership keeps at least two current members and one LEAD. ' +
+      'ADMIN, or an engagement manager of a current member.',
+  })
+  removePartnershipMember(
+    @Ctx() ctx: Context,
+    @Arg('input', () => RemovePartnershipMemberInput, { description: 'The membership and the day the member left.' }) input: RemovePartnershipMemberInput,
+  ) {
     return partnershipService.removeMember(ctx, input);
   }
 }
 
 @Resolver(() => PartnershipMember)
 export class PartnershipMemberResolver {
-  @FieldResolver(() => Stakeholder)
+  @FieldResolver(() => Stakeholder, { description: 'The member stakeholder.' })
   stakeholder(@Root() member: PartnershipMember, @Ctx() ctx: Context) {
     return partnershipService.stakeholderOf(ctx, member);
   }
@@ -96,7 +128,8 @@ export class StakeholderPartnershipsResolver {
   partnerships(
     @Root() stakeholder: Stakeholder,
     @Ctx() ctx: Context,
-    @Arg('statuses', () => [PartnershipStatus], { nullable: true }) statuses: PartnershipStatus[] | null,
+    @Arg('statuses', () => [PartnershipStatus], { nullable: true, description: 'Only partnerships in one of these statuses; all when omitted.' })
+    statuses: PartnershipStatus[] | null,
   ): Promise<Partnership[]> {
     return partnershipService.ofStakeholder(ctx, stakeholder, statuses);
   }

@@ -36,9 +36,38 @@ export enum ResearchKind {
   NETWORK = 'NETWORK',
   NGO = 'NGO',
 }
-registerEnumType(StakeholderKind, { name: 'StakeholderKind' });
-registerEnumType(CompanyType, { name: 'CompanyType' });
-registerEnumType(ResearchKind, { name: 'ResearchKind' });
+registerEnumType(StakeholderKind, {
+  name: 'StakeholderKind',
+  description: 'The kind of a stakeholder; each kind is its own GraphQL type implementing Stakeholder.',
+  valuesConfig: {
+    PATIENT: { description: 'A patient partner, known to the alliance by a pseudonym (type Patient).' },
+    PATIENT_ORGANISATION: { description: 'An organisation representing patients with a disease or condition (type PatientOrganisation).' },
+    COMPANY: { description: 'A pharmaceutical, biotech or medtech company, or a CRO (type Company).' },
+    HTA_BODY: { description: 'A health technology assessment body, e.g. NICE or G-BA (type HtaBody); registered by ADMIN only.' },
+    REGULATOR: { description: 'A medicines regulator, e.g. EMA or FDA (type Regulator); registered by ADMIN only.' },
+    RESEARCH_ORGANISATION: { description: 'An academic, hospital, network or NGO research organisation (type ResearchOrganisation).' },
+  },
+});
+registerEnumType(CompanyType, {
+  name: 'CompanyType',
+  description: 'What a company does.',
+  valuesConfig: {
+    PHARMA: { description: 'Pharmaceutical company.' },
+    BIOTECH: { description: 'Biotechnology company.' },
+    MEDTECH: { description: 'Medical technology company (devices, diagnostics).' },
+    CRO: { description: 'Contract research organisation, running studies for sponsors.' },
+  },
+});
+registerEnumType(ResearchKind, {
+  name: 'ResearchKind',
+  description: 'What kind of research organisation it is.',
+  valuesConfig: {
+    ACADEMIC: { description: 'A university or academic institute.' },
+    HOSPITAL: { description: 'A hospital or clinical research centre.' },
+    NETWORK: { description: 'A network of research sites or investigators.' },
+    NGO: { description: 'A non-governmental, non-profit research organisation.' },
+  },
+});
 
 /** GraphQL object type name of each kind. */
 export const STAKEHOLDER_TYPE_NAME: Record<StakeholderKind, string> = {
@@ -60,6 +89,9 @@ export const stakeholderTypeName = (value: Stakeholder): string => STAKEHOLDER_T
 @InterfaceType('Stakeholder', {
   implements: Node,
   resolveType: stakeholderTypeName,
+  description:
+    'A node of the alliance graph: a patient or an organisation. Organisation profiles are readable by every signed-in viewer; ' +
+    "a patient's identity, contact and health fields are null unless you may read them (see Patient.redactedFields).",
 })
 @Entity('stakeholder')
 @TableInheritance({ column: { type: 'text', name: 'kind' } })
@@ -88,7 +120,7 @@ export abstract class Stakeholder {
     return toGlobalId('Stakeholder', this.id);
   }
 
-  @Field(() => StakeholderKind)
+  @Field(() => StakeholderKind, { description: 'Which kind of stakeholder this is; it decides the concrete type (Patient, Company …).' })
   @Column({ type: 'text' })
   kind: StakeholderKind;
 
@@ -100,27 +132,30 @@ export abstract class Stakeholder {
   @Column({ type: 'char', length: 2, nullable: true })
   country: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text profile, up to 5,000 characters.' })
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Web address (an http or https URL).' })
   @Column({ type: 'text', nullable: true })
   website: string | null;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Free labels for grouping and filtering (StakeholderFilter.tags); empty when none.' })
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags: string[];
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the stakeholder was registered.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the record last changed.' })
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When ADMIN archived the stakeholder; null while active. An archived stakeholder is left out of `stakeholders` unless asked for and cannot enter new records.',
+  })
   @Column({ name: 'archived_at', type: 'timestamptz', precision: 3, nullable: true })
   archivedAt: Date | null;
 
@@ -168,7 +203,7 @@ export class Patient extends Stakeholder {
   override phone: string | null;
   @Field(() => [String], { nullable: true, description: 'Sensitive (health).' })
   override conditions: string[];
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Languages the patient can take part in. Public profile.' })
   override languages: string[];
   @Field(() => [String], { description: 'e.g. EUPATI-trained.' })
   override expertise: string[];
@@ -181,10 +216,10 @@ export class Patient extends Stakeholder {
   readonly redactedFields?: string[];
 }
 
-@ObjectType({ implements: Stakeholder })
+@ObjectType({ implements: Stakeholder, description: 'An organisation representing patients with a disease or condition, e.g. a national patient association.' })
 @ChildEntity(StakeholderKind.PATIENT_ORGANISATION)
 export class PatientOrganisation extends Stakeholder {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Diseases or conditions the organisation represents.' })
   override diseaseAreas: string[];
   @Field(() => String, { nullable: true, description: 'e.g. a European federation.' })
   override umbrella: string | null;
@@ -192,39 +227,39 @@ export class PatientOrganisation extends Stakeholder {
   override transparencyRegisterId: string | null;
 }
 
-@ObjectType({ implements: Stakeholder })
+@ObjectType({ implements: Stakeholder, description: 'A company developing medicines or serving those who do: pharma, biotech, medtech or a CRO.' })
 @ChildEntity(StakeholderKind.COMPANY)
 export class Company extends Stakeholder {
-  @Field(() => CompanyType, { nullable: true })
+  @Field(() => CompanyType, { nullable: true, description: 'What the company does; null when not recorded.' })
   override companyType: CompanyType | null;
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Therapeutic areas the company works in.' })
   override therapeuticAreas: string[];
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Whether the company is a member of EFPIA; null when not recorded.' })
   override efpiaMember: boolean | null;
 }
 
 @ObjectType({ implements: Stakeholder, description: 'A health technology assessment body (NICE, G-BA, HAS, IQWiG …).' })
 @ChildEntity(StakeholderKind.HTA_BODY)
 export class HtaBody extends Stakeholder {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Country or region whose appraisals the body makes, e.g. England.' })
   override jurisdiction: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the body appraises, free text (e.g. medicines and devices).' })
   override appraisalScope: string | null;
 }
 
 @ObjectType({ implements: Stakeholder, description: 'A medicines regulator (EMA, FDA, MHRA …).' })
 @ChildEntity(StakeholderKind.REGULATOR)
 export class Regulator extends Stakeholder {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Country or region the regulator covers, e.g. the EU.' })
   override jurisdiction: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What kind of agency it is, free text (e.g. national competent authority).' })
   override agencyType: string | null;
 }
 
-@ObjectType({ implements: Stakeholder })
+@ObjectType({ implements: Stakeholder, description: 'A research organisation: academic, hospital, research network or NGO.' })
 @ChildEntity(StakeholderKind.RESEARCH_ORGANISATION)
 export class ResearchOrganisation extends Stakeholder {
-  @Field(() => ResearchKind, { nullable: true })
+  @Field(() => ResearchKind, { nullable: true, description: 'What kind of research organisation it is; null when not recorded.' })
   override researchKind: ResearchKind | null;
 }
 

@@ -6,8 +6,10 @@ import { Patient, Stakeholder } from '../stakeholder/stakeholder.entity';
 
 @ObjectType('Viewer', { description: 'Who the bearer token says you are.' })
 export class ViewerInfo {
-  @Field(() => String) userId: string;
-  @Field(() => Role) role: Role;
+  @Field(() => String, { description: "Your user id (the token's `sub` claim)." })
+  userId: string;
+  @Field(() => Role, { description: "Your role (the token's `role` claim)." })
+  role: Role;
   @Field(() => ConsentPurpose, { description: 'Purpose of use of this request (token claim, or the default of the role).' })
   purpose: ConsentPurpose;
   @Field(() => Stakeholder, { nullable: true, description: 'Your organisation.' })
@@ -18,7 +20,7 @@ export class ViewerInfo {
 
 @Resolver()
 export class ViewerResolver {
-  @Query(() => ViewerInfo)
+  @Query(() => ViewerInfo, { description: 'Who you are, as your bearer token says: user, role, purpose of use, and your organisation or patient record.' })
   async viewer(@Ctx() ctx: Context): Promise<ViewerInfo> {
     const viewer = ctx.viewer;
     if (!viewer) throw new Error('unreachable: the shield requires a token');
