@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: tracing (when configured) must be running before anything loads `pg`.
+import { stopTracing } from './observability/tracing';
 import { createTokenVerifier } from './access/token';
 import { ConfigError, loadConfig } from './config';
 import { scheduleAuditMaintenance } from './database/audit-partitions';
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
       await http.stop();
       stopAuditMaintenance();
       await database.close();
+      // The spans of the last requests are exported before the process ends.
+      await stopTracing();
       logger.info('stopped');
       logger.flush();
       process.exit(0);

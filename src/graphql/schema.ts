@@ -3,6 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { guardClassifiedFields } from '../access/field-policy';
 import { shieldMiddleware } from '../access/permissions';
+import { traceRootFields } from '../observability/tracing';
 import { loadDeferredColumns } from './deferred-columns';
 import { describeGeneratedTypes } from './generated-types';
 import { guardInputs } from './input-guard';
@@ -66,5 +67,5 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
  */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   const schema = guardClassifiedFields(loadDeferredColumns(await buildBareSchema()));
-  return guardInputs(applyMiddleware(schema, shieldMiddleware(schema)));
+  return traceRootFields(guardInputs(applyMiddleware(schema, shieldMiddleware(schema))));
 }

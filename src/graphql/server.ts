@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { traceOperation, tracingEnabled } from '../observability/tracing';
 import { columnsPlugin } from './deferred-columns';
 import { auditPlugin } from './audit-plugin';
 import type { Context } from './context';
@@ -150,6 +151,7 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
     plugins: [
       auditPlugin(options.onAuditFailure),
       columnsPlugin(),
+      ...(tracingEnabled ? [tracingPlugin()] : []),
       ...(options.plugins ?? []),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.
@@ -159,4 +161,17 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
+}
+
+/** Names the request's span after its operation once Apollo knows it (tracing only). */
+function tracingPlugin(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ operationName, contextValue }) => {
+          traceOperation(operationName, contextValue.viewer?.role);
+          return Promise.resolve();
+        },
+      }),
+  };
 }

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../shared/logger';
 import { graphqlObserver, safeError } from './graphql-observer';
 import { createMetrics, type Metrics } from './metrics';
 import { createRateLimits } from './rate-limit';
+import { traceRequest, tracingEnabled } from '../observability/tracing';
 import { createReadiness, type Readiness } from './readiness';
 import { createTrustedDocuments } from './trusted-documents';
 
@@ -80,6 +81,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   await apollo.start();
 
   app.use(requestLog(logger));
+  // A span per GraphQL request (OTEL_EXPORTER_OTLP_ENDPOINT set): its statements and root fields nest in it.
+  if (tracingEnabled) {
+    app.use('/graphql', (req, res, next) => traceRequest(`${req.method} /graphql`, String(req.id), (end) => res.on('finish', () => end(res.statusCode)), next));
+  }
   // Responses above 1 KB, gzip or brotli, when the client accepts it (a portal page is 40–70 KB of JSON).
   app.use(compression({ threshold: 1024 }));
   app.get('/healthz', (_req, res) => {
