@@ -197,6 +197,16 @@ describe('the alliance graph', () => {
       expect(await path(gid(alpha), gid({ id: '00000000-0000-0000-0000-000000000000' }))).toBeNull();
     });
 
+    it('searches one level per statement, expanding each stakeholder once, and stops at the level that reaches `to`', async () => {
+      const levels = async (from: string, to: string): Promise<number> => {
+        const { statements } = await app.runCounted(PATH, { from, to, maxDepth: 6 }, admin());
+        return statements.filter((sql) => sql.includes('e.source_id = ANY(')).length;
+      };
+      expect(await levels(gid(alpha), gid(beta))).toBe(1);
+      expect(await levels(gid(alpha), gid(sigma))).toBe(3);
+      expect(await levels(gid(alpha), gid(alpha))).toBe(0);
+    });
+
     it('refuses a maxDepth outside 1..6', async () => {
       for (const maxDepth of [0, 7]) {
         expect(errorCodes(await app.run(PATH, { from: gid(alpha), to: gid(beta), maxDepth }, admin()))).toEqual(['BAD_USER_INPUT']);
