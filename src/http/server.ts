@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import { buildContext, type Context, type RequestReport } from '../graphql/context';
 import { appError, ErrorCode } from '../graphql/errors';
 import { createApolloServer } from '../graphql/server';
+import { explorerRouter } from '../explorer/explorer';
 import { createLogger, type Logger } from '../shared/logger';
 import { graphqlObserver, safeError } from './graphql-observer';
 import { createMetrics, type Metrics } from './metrics';
@@ -206,6 +207,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
     }),
   );
+  // The graph explorer page (GET /explore; a dev-token endpoint in development only).
+  app.use(explorerRouter(config));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NOT_FOUND } }] });
   });
