@@ -47,7 +47,7 @@ export function explorerRouter(config: Config): Router {
 }
 
 /** The project root: the nearest folder above this file holding explorer/main.ts (src/ under ts-node, dist/src/ once built). */
-function explorerRoot(): string {
+export function explorerRoot(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'explorer', 'main.ts'))) return join(dir, 'explorer');
     if (dirname(dir) === dir) throw new Error('the explorer sources (explorer/main.ts) are not in this installation');

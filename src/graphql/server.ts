@@ -156,6 +156,8 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       // Nothing here uses cache hints; the plugin costs per resolved field.
       ApolloServerPluginCacheControlDisabled(),
+      // In development a browser's GET /graphql never gets here: GraphiQL answers it first
+      // (src/explorer/graphiql.ts, mounted by http/server.ts). With NODE_ENV=test this page remains.
       options.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

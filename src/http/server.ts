@@ -14,6 +14,7 @@ import { buildContext, type Context, type RequestReport } from '../graphql/conte
 import { appError, ErrorCode } from '../graphql/errors';
 import { createApolloServer } from '../graphql/server';
 import { explorerRouter } from '../explorer/explorer';
+import { graphiqlRouter } from '../explorer/graphiql';
 import { createLogger, type Logger } from '../shared/logger';
 import { graphqlObserver, safeError } from './graphql-observer';
 import { createMetrics, type Metrics } from './metrics';
@@ -113,6 +114,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.status(status).set(headers).json({ errors: [{ message, extensions: { code } }] });
   };
 
+  // Development: GraphiQL (bundled from npm packages, no CDN) for a browser's GET /graphql;
+  // every other /graphql request goes on to Apollo below.
+  if (config.nodeEnv === 'development') app.use(graphiqlRouter());
   // Browser portals on other origins (CORS_ORIGINS; none by default): exact origins, no
   // credentials (the token travels in the Authorization header), preflights answered and cached
   // for 10 minutes. Apollo's CSRF prevention stays on: a simple cross-site request still needs a
