@@ -25,6 +25,8 @@ interface StakeholderData extends StakeholderRef {
   description: string | null;
   tags: string[];
   affiliations: AffiliationData[];
+  partnerships: { id: string; title: string; members: { stakeholder: StakeholderRef }[] }[];
+  contracts: { id: string; title: string; parties: { stakeholder: StakeholderRef }[] }[];
 }
 interface GraphQLAnswer<T> {
   data?: T | null;
@@ -122,6 +124,20 @@ function fill(stakeholders: StakeholderData[]): void {
       addNode(a.to);
       if (!graph.hasEdge(a.id)) graph.addDirectedEdgeWithKey(a.id, a.from.id, a.to.id, { label: a.kind, relation: a.kind, since: a.since, until: a.until, size: 1.5, color: '#bbb' });
     }
+    // A partnership or a contract links every two of its members or parties (as stakeholder_edge does).
+    const links = [
+      ...s.partnerships.map((p) => ({ relation: 'PARTNERSHIP', id: p.id, title: p.title, ends: p.members.map((m) => m.stakeholder), color: '#9dc3e6' })),
+      ...s.contracts.map((c) => ({ relation: 'CONTRACT', id: c.id, title: c.title, ends: c.parties.map((p) => p.stakeholder), color: '#c5e0b4' })),
+    ];
+    for (const link of links) {
+      for (const end of link.ends) addNode(end);
+      for (const a of link.ends) {
+        for (const b of link.ends) {
+          const key = `${link.id}:${a.id}:${b.id}`;
+          if (a.id < b.id && !graph.hasEdge(key)) graph.addDirectedEdgeWithKey(key, a.id, b.id, { label: link.title, relation: link.relation, via: link.id, size: 1, color: link.color });
+        }
+      }
+    }
   }
   // A few hundred ForceAtlas2 iterations from a circle (deterministic start).
   const n = graph.order;
@@ -208,7 +224,7 @@ async function load(): Promise<void> {
     renderer.refresh();
     renderer.getCamera().animatedReset({ duration: 0 });
     const who = data.viewer.organisation ? `${data.viewer.role} of ${data.viewer.organisation.name}` : data.viewer.role;
-    status(`${who}: ${graph.order} stakeholders, ${graph.size} affiliations drawn (${data.stakeholders.totalCount} visible in all).`);
+    status(`${who}: ${graph.order} stakeholders, ${graph.size} relationships drawn (${data.stakeholders.totalCount} visible in all).`);
     resolveReady(graph.order);
   } catch (error) {
     status(`Could not load the graph:\n${(error as Error).message}`);

@@ -14,6 +14,9 @@ import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/st
 import { makeAffiliation } from './support/affiliation.factories';
 import { createTestApp, type TestApp } from './support/app';
 import { makeConsent } from './support/consent.factories';
+import { makeContract } from './support/contract.factories';
+import { makePartnership } from './support/partnership.factories';
+import { ContractStatus } from '../src/modules/contract/contract.entity';
 import { gid, makeStakeholder } from './support/factories';
 
 /**
@@ -33,7 +36,14 @@ interface PageGlobals {
   __explorer: {
     ready: Promise<number>;
     path: string[];
-    graph: { nodes(): string[]; getNodeAttributes(node: string): Record<string, unknown> & { x: number; y: number } };
+    graph: {
+      nodes(): string[];
+      edges(): string[];
+      source(edge: string): string;
+      target(edge: string): string;
+      getEdgeAttribute(edge: string, name: string): unknown;
+      getNodeAttributes(node: string): Record<string, unknown> & { x: number; y: number };
+    };
     renderer: { graphToViewport(p: { x: number; y: number }): { x: number; y: number } };
   };
   probe(api: string, token: string): Promise<string>;
@@ -96,6 +106,12 @@ beforeAll(async () => {
   await makeConsent(app.db, consenting, { granteeId: partner.id, scopes: [ConsentScope.IDENTITY] });
   await makeAffiliation(app.db, consenting, partner, { kind: AffiliationKind.ADVISES });
   await makeAffiliation(app.db, refusing, biotech, { kind: AffiliationKind.ADVISES });
+  // A partnership (the non-consenting patient among its members) and an open contract are edges
+  // of the graph too; an expired contract is not.
+  const institute = await makeStakeholder(app.db, StakeholderKind.RESEARCH_ORGANISATION, { name: 'Trial Institute' });
+  await makePartnership(app.db, [{ stakeholder: partner }, { stakeholder: biotech }, { stakeholder: refusing }], { title: 'Lung trial panel' });
+  await makeContract(app.db, [{ stakeholder: partner }, { stakeholder: institute }], { title: 'Site agreement', status: ContractStatus.ACTIVE });
+  await makeContract(app.db, [{ stakeholder: partner }, { stakeholder: ema }], { title: 'Old advice', status: ContractStatus.EXPIRED });
 });
 
 afterAll(async () => {
@@ -107,7 +123,19 @@ afterAll(async () => {
 });
 
 interface Answer {
-  data: { stakeholders: { edges: { node: { id: string; name: string; affiliations: { from: { id: string }; to: { id: string } }[] } }[] } };
+  data: {
+    stakeholders: {
+      edges: {
+        node: {
+          id: string;
+          name: string;
+          affiliations: { from: { id: string }; to: { id: string } }[];
+          partnerships: { members: { stakeholder: { id: string } }[] }[];
+          contracts: { parties: { stakeholder: { id: string } }[] }[];
+        };
+      }[];
+    };
+  };
 }
 
 describe('the graph explorer at /explore', () => {
@@ -135,6 +163,8 @@ describe('the graph explorer at /explore', () => {
     for (const { node } of answer.data.stakeholders.edges) {
       ids.add(node.id);
       for (const a of node.affiliations) ids.add(a.from.id).add(a.to.id);
+      for (const p of node.partnerships) for (const m of p.members) ids.add(m.stakeholder.id);
+      for (const c of node.contracts) for (const party of c.parties) ids.add(party.stakeholder.id);
     }
     expect(ids.size).toBeGreaterThanOrEqual(7);
     expect(order).toBe(ids.size);
@@ -143,6 +173,27 @@ describe('the graph explorer at /explore', () => {
       return graph.nodes().map((id) => ({ id, ...graph.getNodeAttributes(id) }));
     });
     expect(new Set(drawn.map((n) => n.id))).toEqual(ids);
+    // Every relationship of the graph is drawn: the partnership links its members, the open contract its parties.
+    const edges: { source: string; target: string; relation: string; label: string }[] = await page.evaluate(() => {
+      const { graph } = (globalThis as unknown as PageGlobals).__explorer;
+      return graph.edges().map((e) => ({ source: graph.source(e), target: graph.target(e), relation: graph.getEdgeAttribute(e, 'relation') as string, label: graph.getEdgeAttribute(e, 'label') as string }));
+    });
+    const labelOf = (id: string): string => drawn.find((n) => n.id === id)!.label as string;
+    const relationships = new Set(edges.map((e) => `${e.relation} ${e.label}: ${[labelOf(e.source), labelOf(e.target)].sort().join(' & ')}`));
+    expect(relationships).toEqual(
+      new Set([
+        'PARTNERSHIP Lung trial panel: Partner Pharma & Small Biotech',
+        'PARTNERSHIP Lung trial panel: Partner Pharma & Patient partner',
+        'PARTNERSHIP Lung trial panel: Patient partner & Small Biotech',
+        'CONTRACT Site agreement: Partner Pharma & Trial Institute',
+        'MEMBER_OF MEMBER_OF: CF Patients & Rare Federation',
+        'FUNDED_BY FUNDED_BY: Partner Pharma & Small Biotech',
+        'ADVISES ADVISES: CF Patients & Partner Pharma',
+        'ADVISES ADVISES: Medicines Agency & Rare Federation',
+        'ADVISES ADVISES: Partner Pharma & consenting-heron-4711',
+        'ADVISES ADVISES: Patient partner & Small Biotech',
+      ]),
+    );
 
     // The consenting patient is named; the other is an anonymous "Patient partner", its pseudonym nowhere.
     const serialised = JSON.stringify(drawn);
