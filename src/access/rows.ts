@@ -21,8 +21,6 @@ export interface RowShape<E> {
   reading(include?: ReadonlySet<string>): RowReader<E>;
   /** The deferred columns, as `alias.column AS "<property>"` (with the id), for the on-demand loader. */
   selectDeferred(alias: string): string;
-  /** Whether `record` holds `property` (false for a deferred column it was read without). */
-  isRead(record: object, property: string): boolean;
 }
 
 export interface RowReader<E> {
@@ -171,9 +169,6 @@ function buildShape<E>(metadata: EntityMetadata): RowShape<E> {
         readers.set(key, reader);
       }
       return reader;
-    },
-    isRead(record, property) {
-      return !deferred.has(property) || Object.prototype.hasOwnProperty.call(record, property);
     },
     selectDeferred(alias) {
       return all

@@ -21,7 +21,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { createRateLimits } from './rate-limit';
 import { traceRequest, tracingEnabled } from '../observability/tracing';
 import { createReadiness, type Readiness } from './readiness';
-import { createTrustedDocuments } from './trusted-documents';
+import { createTrustedDocuments, trustedDocumentsMiddleware } from './trusted-documents';
 
 export interface HttpServer {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
@@ -144,43 +144,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.use('/graphql', express.json({ limit: config.http.bodyLimitBytes, strict: true }));
   // Trusted documents: a registered document's text goes into the request before Apollo reads it.
   const trusted = createTrustedDocuments(db, config.http.trustedDocuments);
-  app.use('/graphql', async (req, res, next) => {
-    if (trusted.mode === 'off') return next();
-    const isGet = req.method === 'GET';
-    const params = isGet ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)) : null;
-    const body = (isGet ? null : req.body) as Record<string, unknown> | null | undefined;
-    const field = (name: string): unknown => (isGet ? params!.get(name) : body?.[name]);
-    let extensions = field('extensions') as Record<string, unknown> | string | null | undefined;
-    if (typeof extensions === 'string') {
-      try {
-        extensions = JSON.parse(extensions) as Record<string, unknown>;
-      } catch {
-        extensions = undefined;
-      }
-    }
-    const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
-    const documentId = typeof field('documentId') === 'string' ? (field('documentId') as string) : typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : null;
-    if (documentId === null) {
-      if (trusted.mode === 'required' && field('query') != null) {
-        return refuse(res, 400, ErrorCode.BAD_USER_INPUT, 'This server runs trusted documents only: send the "documentId" ("sha256:…") of a registered operation instead of its text.');
-      }
-      return next();
-    }
-    const text = await trusted.lookup(documentId);
-    if (text === null) return refuse(res, 400, ErrorCode.BAD_USER_INPUT, 'Unknown documentId: no trusted document has this id (register it with npm run documents:push).');
-    const rest = typeof extensions === 'object' && extensions !== null ? Object.fromEntries(Object.entries(extensions).filter(([k]) => k !== 'persistedQuery')) : null;
-    if (isGet) {
-      params!.delete('documentId');
-      params!.set('query', text);
-      if (rest && Object.keys(rest).length) params!.set('extensions', JSON.stringify(rest));
-      else params!.delete('extensions');
-      req.url = `${req.url.slice(0, req.url.indexOf('?'))}?${params!.toString()}`;
-    } else {
-      const { documentId: _id, extensions: _ext, ...others } = body ?? {};
-      req.body = { ...others, query: text, ...(rest && Object.keys(rest).length ? { extensions: rest } : {}) };
-    }
-    next();
-  });
+  app.use('/graphql', trustedDocumentsMiddleware(trusted, (res, message) => refuse(res, 400, ErrorCode.BAD_USER_INPUT, message)));
   app.use('/graphql', (req, _res, next) => {
     // Apollo answers a missing or non-JSON body itself (400), or CSRF prevention does.
     if (!('body' in req)) (req as { body?: unknown }).body = undefined;

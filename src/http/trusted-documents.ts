@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';
+import type { RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -109,5 +110,53 @@ export function createTrustedDocuments(db: DataSource, mode: TrustedDocumentsMod
       cache.set(id, row.body);
       return row.body;
     },
+  };
+}
+
+/**
+ * Express middleware in front of Apollo: a request naming a registered document (`documentId`, or
+ * Apollo's `extensions.persistedQuery.sha256Hash`) gets the document's text as its `query`, by
+ * POST body or GET query string; an unknown id is refused, and so, in `required` mode, is a
+ * document sent as text. `refuse` answers 400 with the message.
+ */
+export function trustedDocumentsMiddleware(trusted: TrustedDocuments, refuse: (res: Response, message: string) => void): RequestHandler {
+  return async (req, res, next) => {
+    if (trusted.mode === 'off') return next();
+    const url = req.method === 'GET' ? new URL(req.url, 'http://localhost') : null;
+    const body = (url ? null : req.body) as Record<string, unknown> | null | undefined;
+    const field = (name: string): unknown => (url ? url.searchParams.get(name) : body?.[name]);
+    let extensions = field('extensions');
+    if (typeof extensions === 'string') {
+      try {
+        extensions = JSON.parse(extensions) as unknown;
+      } catch {
+        extensions = undefined;
+      }
+    }
+    const ext = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>) : null;
+    const hash = (ext?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+    const named = field('documentId');
+    const documentId = typeof named === 'string' ? named : typeof hash === 'string' ? hash : null;
+    if (documentId === null) {
+      if (trusted.mode === 'required' && field('query') != null) {
+        return refuse(res, 'This server runs trusted documents only: send the "documentId" ("sha256:…") of a registered operation instead of its text.');
+      }
+      return next();
+    }
+    const text = await trusted.lookup(documentId);
+    if (text === null) return refuse(res, 'Unknown documentId: no trusted document has this id (register it with npm run documents:push).');
+    const rest = ext ? Object.fromEntries(Object.entries(ext).filter(([k]) => k !== 'persistedQuery')) : {};
+    const keepExtensions = Object.keys(rest).length > 0;
+    if (url) {
+      url.searchParams.delete('documentId');
+      url.searchParams.set('query', text);
+      if (keepExtensions) url.searchParams.set('extensions', JSON.stringify(rest));
+      else url.searchParams.delete('extensions');
+      req.url = `${url.pathname}${url.search}`;
+    } else {
+      const { documentId: _id, extensions: _ext, ...others } = body ?? {};
+      req.body = { ...others, query: text, ...(keepExtensions ? { extensions: rest } : {}) };
+    }
+    next();
   };
 }
