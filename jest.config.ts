@@ -6,10 +6,11 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-    // jose is ESM-only; Node >= 20.19 require()s it natively, jest's module registry cannot, so it is compiled for jest.
-    '/node_modules/jose/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }],
+    // jose and request-filtering-agent are ESM-only; Node >= 20.19 require()s them natively, jest's
+    // module registry cannot, so they are compiled for jest.
+    '/node_modules/(jose|request-filtering-agent)/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|request-filtering-agent)/)'],
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -11,6 +11,7 @@ import { createDataSource } from '../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/database/embedded';
 import { toGlobalId } from '../src/graphql/global-id';
 import { seedDemo } from '../seeds/demo';
+import { runNotifications } from './notifications';
 
 /**
  * `npm run bench [-- --scale 5 --seconds 5 --connections 10]`: seeds a scaled alliance into a
@@ -24,6 +25,14 @@ import { seedDemo } from '../seeds/demo';
  * comparison instead (issue 15): PostGraphile v5 (Amber preset, no permissions) on the same
  * database, and the portal query and a stakeholder by id interleaved on the peer, on this server
  * as ADMIN and as PARTNER, at each concurrency; see runPeer.
+ *
+ * `npm run bench -- --notifications [--scale 1]` measures the change feed instead (issue 11): a
+ * mutation's latency with 0 and 100 webhooks, and one worker's delivery throughput; see
+ * bench/notifications.ts.
+ *
+ * `npm run bench -- --network [--scales 1,10,100]` measures the network metric instead (issue 13):
+ * at each scale, for ADMIN and ANALYST, the cold request (computed in the worker thread) and the
+ * cached ones, with the server's event-loop delay during the cold one; see runNetwork.
  */
 const { values } = parseArgs({
   options: {
@@ -34,6 +43,12 @@ const { values } = parseArgs({
     peer: { type: 'boolean', default: false },
     'peer-connections': { type: 'string', default: '10,50' },
     rounds: { type: 'string', default: '1' },
+    // --network: the network metric cold and cached at each of --scales (see runNetwork).
+    network: { type: 'boolean', default: false },
+    scales: { type: 'string', default: '1,10,100' },
+    // --notifications: mutation latency with 0 and 100 webhooks, delivery throughput (bench/notifications.ts).
+    notifications: { type: 'boolean', default: false },
+    cached: { type: 'string', default: '20' },
   },
 });
 const scale = Number(values.scale);
@@ -101,7 +116,7 @@ const METRIC_QUERIES: [string, string][] = [
   ['stakeholdersByKind', '{ metrics { stakeholdersByKind { kind country count { value suppressed } } } }'],
   ['partnershipsBy', '{ metrics { partnershipsBy { type status stage count } } }'],
   ['contractsBy', '{ metrics { contractsBy { kind status count } } }'],
-  ['interactionsPerMonth', '{ metrics { interactionsPerMonth { month kind count } } }'],
+  ['interactionsPerMonth', '{ metrics { interactionsPerMonth { month kind withPatients count { value suppressed } } } }'],
   ['commitmentFulfilment', '{ metrics { commitmentFulfilment { total fulfilled onTime onTimeRate overdueCount medianDaysToFulfil } } }'],
   [
     'patientInvolvement',
@@ -154,7 +169,7 @@ async function setPreloadLibraries(serverUrl: string, wanted: string): Promise<b
   }
 }
 
-async function prepareDatabase(): Promise<{ url: string; cluster?: EmbeddedCluster }> {
+async function prepareDatabase(scale: number): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let cluster: EmbeddedCluster | undefined;
   if (!serverUrl) {
@@ -179,11 +194,11 @@ async function prepareDatabase(): Promise<{ url: string; cluster?: EmbeddedClust
   return { url: url.toString(), cluster };
 }
 
-function startServer(dbUrl: string, audit: boolean): Promise<Server> {
+function startServer(dbUrl: string, audit: boolean, env: Record<string, string> = {}): Promise<Server> {
   const child = fork(path.join(__dirname, 'server-process.ts'), [], {
     // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops.
     execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
-    env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, BENCH_AUDIT: String(audit), NODE_ENV: 'production' },
+    env: { ...process.env, ...env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, BENCH_AUDIT: String(audit), NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -248,9 +263,10 @@ async function runScenario(server: Server, servers: Server[], dbCpuMs: (() => nu
   };
 }
 
-async function main(): Promise<void> {
-  const { url: dbUrl, cluster } = await prepareDatabase();
-  const db = createDataSource({ url: dbUrl, poolSize: 2 });
+/** A fresh database seeded at `scale`, migrated, vacuumed and analysed; the data source is open. */
+async function seededDatabase(scale: number): Promise<{ url: string; cluster?: EmbeddedCluster; db: ReturnType<typeof createDataSource> }> {
+  const { url, cluster } = await prepareDatabase(scale);
+  const db = createDataSource({ url, poolSize: 2 });
   await db.initialize();
   await db.runMigrations({ transaction: 'each' });
   const report = await seedDemo(db, { scale });
@@ -258,6 +274,19 @@ async function main(): Promise<void> {
   // Vacuum and analyse the fresh rows now, or autovacuum does it during whichever scenario runs
   // a minute later, and the database's CPU of that scenario is mostly autovacuum's.
   await db.query('VACUUM (ANALYZE)');
+  return { url, cluster, db };
+}
+
+async function main(): Promise<void> {
+  if (values.network) return runNetwork();
+  if (values.notifications) {
+    const seeded = await seededDatabase(scale);
+    await runNotifications(seeded.db, SECRET);
+    await seeded.db.destroy();
+    await seeded.cluster?.stop();
+    return;
+  }
+  const { url: dbUrl, cluster, db } = await seededDatabase(scale);
   const pick = async (sql: string): Promise<string> => ((await db.query(sql)) as { id: string }[])[0].id;
   const companyId = await pick(`SELECT id FROM stakeholder WHERE kind = 'COMPANY' ORDER BY id LIMIT 1`);
   const orgId = await pick(`SELECT stakeholder_id AS id FROM partnership_member GROUP BY stakeholder_id ORDER BY count(*) DESC, stakeholder_id LIMIT 1`);
@@ -350,6 +379,132 @@ async function main(): Promise<void> {
     await cluster?.stop();
   }
   console.log(`\n${connections} connections, ${seconds} s per operation, scale ${scale}, node ${process.version}`);
+  console.table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --network: the network metric cold and cached (issue 13)
+
+const NETWORK_QUERY = `query ($filter: MetricsFilter) { metrics(filter: $filter) { network { nodes edges density components largestComponent communities
+  topByDegree(first: 10) { value stakeholder { id name } } topByBetweenness(first: 10) { value stakeholder { id name } } } } }`;
+
+interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+  meanMs: number;
+  samples: number;
+  /** CPU time of the server's main thread over the window (null off Linux). */
+  mainThreadCpuMs: number | null;
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    child.send(message);
+  });
+}
+
+/** One network request; its time in ms and the figures (throws on an error). */
+async function networkRequest(
+  url: string,
+  token: string,
+  filter?: Record<string, unknown>,
+): Promise<{ ms: number; nodes: number; edges: number; topBetweenness: number }> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: NETWORK_QUERY, variables: { filter } }),
+  });
+  const json = (await response.json()) as {
+    data?: { metrics: { network: { nodes: number; edges: number; topByBetweenness: unknown[] } } };
+    errors?: unknown[];
+  };
+  const ms = performance.now() - started;
+  if (json.errors || !json.data) throw new Error(`network fails: ${JSON.stringify(json.errors)}`);
+  const { nodes, edges, topByBetweenness } = json.data.metrics.network;
+  return { ms, nodes, edges, topBetweenness: topByBetweenness.length };
+}
+
+/**
+ * At each scale: a fresh seeded database and a server process, warmed by one other request and
+ * one network request of the tiny graph of links between patients (which starts the worker thread); then for ADMIN and
+ * ANALYST (two graphs, two cache entries) the cold request, with the server's event-loop delay
+ * over it (perf_hooks.monitorEventLoopDelay, 1 ms resolution, inside the server process) and the
+ * longest /healthz answer while it ran (another request waiting on the event loop), then
+ * `--cached` sequential cached requests. NETWORK_BETWEENNESS_PIVOTS in the environment reaches
+ * the server.
+ */
+async function runNetwork(): Promise<void> {
+  const scales = values.scales.split(',').map(Number);
+  const cachedRuns = Number(values.cached);
+  const pivots = Number(process.env.NETWORK_BETWEENNESS_PIVOTS || 500);
+  const config = { jwtSecret: SECRET, jwtIssuer: undefined, jwtAudience: undefined };
+  const tokens = {
+    ADMIN: await mintDevToken({ role: Role.ADMIN, sub: 'bench-admin' }, config),
+    ANALYST: await mintDevToken({ role: Role.ANALYST, sub: 'bench-analyst' }, config),
+  };
+  const rows: Record<string, string | number>[] = [];
+  for (const scale of scales) {
+    const { url: dbUrl, cluster, db } = await seededDatabase(scale);
+    await db.destroy();
+    let server: Server | undefined;
+    try {
+      server = await startServer(dbUrl, true);
+      // A first request of another kind, then the network of links between patients only (a tiny graph; it starts the worker
+      // thread), so that "cold" is the network's cache, not the process's first request or the thread's start.
+      await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.ADMIN}` },
+        body: JSON.stringify({ query: '{ stakeholders(first: 1) { totalCount } }' }),
+      });
+      const threadStart = await networkRequest(server.url, tokens.ADMIN, { stakeholderKinds: ['PATIENT'] });
+      console.log(`scale ${scale}: the first network request (links between patients only: ${threadStart.edges}) took ${Math.round(threadStart.ms)} ms`);
+      for (const [role, token] of Object.entries(tokens)) {
+        await ask(server.child, 'loop-reset');
+        // /healthz every 10 ms while the cold request runs: how long another request waits.
+        let running = true;
+        let healthMax = 0;
+        const probe = (async () => {
+          while (running) {
+            const started = performance.now();
+            await fetch(`${server!.url.replace(/\/graphql$/, '')}/healthz`);
+            healthMax = Math.max(healthMax, performance.now() - started);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        })();
+        const cold = await networkRequest(server.url, token);
+        running = false;
+        await probe;
+        const loop = await ask<LoopDelay>(server.child, 'loop');
+        const cached: number[] = [];
+        for (let i = 0; i < cachedRuns; i++) cached.push((await networkRequest(server.url, token)).ms);
+        cached.sort((a, b) => a - b);
+        rows.push({
+          scale,
+          role,
+          nodes: cold.nodes,
+          edges: cold.edges,
+          betweenness: cold.nodes <= pivots ? 'exact' : `sampled, k = ${pivots}`,
+          'top by betweenness': cold.topBetweenness,
+          'cold ms': Math.round(cold.ms),
+          'loop max ms': +loop.maxMs.toFixed(1),
+          'loop p99 ms': +loop.p99Ms.toFixed(1),
+          'main-thread CPU ms': loop.mainThreadCpuMs ?? 'n/a',
+          'healthz max ms': Math.round(healthMax),
+          'cached p50 ms': +cached[Math.floor(cached.length / 2)].toFixed(1),
+          'cached max ms': +cached[cached.length - 1].toFixed(1),
+        });
+      }
+    } finally {
+      if (server) {
+        server.child.send('stop');
+        await new Promise((resolve) => server!.child.once('exit', resolve));
+      }
+      await cluster?.stop();
+    }
+  }
+  console.log(`\nnetwork metric, cold (first network request after start) and ${cachedRuns} cached requests; NETWORK_BETWEENNESS_PIVOTS ${pivots}; node ${process.version}`);
   console.table(rows);
 }
 

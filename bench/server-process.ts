@@ -1,13 +1,20 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTokenVerifier } from '../src/access/token';
 import { createDataSource, poolOf, sqlObserver } from '../src/database/data-source';
 import { loadConfig } from '../src/config';
 import { startHttpServer } from '../src/http/server';
+import { configureNetwork, stopNetworkWorker } from '../src/modules/metrics/network.service';
 
 /**
  * The server under benchmark, in its own process so that its CPU time is its own. The parent
  * asks for counters over IPC ('stats') before and after each scenario.
  */
+/** Clock ticks per second of /proc's CPU times (as bench/run.ts reads them). */
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
 async function main(): Promise<void> {
   const url = process.env.BENCH_DB_URL;
   const secret = process.env.BENCH_JWT_SECRET;
@@ -25,7 +32,25 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     // 'false' for the benchmark's audit-off server (bench/run.ts).
     AUDIT_ENABLED: process.env.BENCH_AUDIT ?? 'true',
+    NETWORK_BETWEENNESS_PIVOTS: process.env.NETWORK_BETWEENNESS_PIVOTS,
   });
+  configureNetwork(config.network);
+  // The event loop's delay, sampled every millisecond, and the CPU time of the main thread alone
+  // (Linux: /proc/self/task/<pid>/stat; the worker threads are other tasks): 'loop-reset' starts a
+  // window, 'loop' reports it (ms). A delay with little main-thread CPU is the thread waiting for a
+  // core (a loaded machine), not the event loop held by work.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const mainThreadCpuMs = (): number | null => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return null;
+    }
+  };
+  let cpuAtReset = mainThreadCpuMs();
   const http = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
   process.on('message', (message: unknown) => {
     if (message === 'stats') {
@@ -37,8 +62,25 @@ async function main(): Promise<void> {
         rss: process.memoryUsage().rss,
         busy: pool ? pool.totalCount - pool.idleCount + pool.waitingCount : 0,
       });
+    } else if (message === 'loop-reset') {
+      loop.reset();
+      cpuAtReset = mainThreadCpuMs();
+      process.send?.({ reset: true });
+    } else if (message === 'loop') {
+      const cpu = mainThreadCpuMs();
+      process.send?.({
+        maxMs: loop.max / 1e6,
+        p99Ms: loop.percentile(99) / 1e6,
+        meanMs: loop.mean / 1e6,
+        samples: loop.count,
+        mainThreadCpuMs: cpu === null || cpuAtReset === null ? null : cpu - cpuAtReset,
+      });
     } else if (message === 'stop') {
-      void http.stop().then(() => db.destroy()).then(() => process.exit(0));
+      void http
+        .stop()
+        .then(() => stopNetworkWorker())
+        .then(() => db.destroy())
+        .then(() => process.exit(0));
     }
   });
   process.send?.({ ready: http.url });

@@ -41,6 +41,23 @@ export interface Config {
   };
   /** Per-operation limits, checked before execution; see src/graphql/limits.ts. */
   limits: QueryLimits;
+  /** Network measures (src/modules/metrics/network.service.ts; docs/metrics.md, Network). */
+  network: {
+    /** Betweenness from this many sampled sources; exact for a graph of at most this many stakeholders. */
+    betweennessPivots: number;
+  };
+  /** The change feed (README "Notifications"): webhook deliveries from this process. */
+  webhooks: {
+    /** Run the delivery worker in this process (every replica may: they share the work through PostgreSQL). */
+    worker: boolean;
+    concurrency: number;
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+    /** Retried this long after the event, then dead-lettered. */
+    retryForMs: number;
+    timeoutMs: number;
+    pollMs: number;
+  };
   rateLimit: RateLimitConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   audit: {
@@ -72,6 +89,13 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDirectives: 20,
   maxTokens: 2_000,
 };
+
+/**
+ * Sampled sources of betweenness (NETWORK_BETWEENNESS_PIVOTS). Each costs one breadth-first search
+ * of the graph: about 3 ms at the scale-100 seed (22,861 stakeholders, 146,998 links), so 500 take
+ * about 1.6 s in the worker thread; the error this leaves is in docs/metrics.md (Network).
+ */
+export const DEFAULT_BETWEENNESS_PIVOTS = 500;
 
 export interface RateLimitConfig {
   /** Requests per window for one signed-in user. */
@@ -220,6 +244,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: int('QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 1, 10_000),
       maxDirectives: int('QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 1, 10_000),
       maxTokens: int('QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 50, 1_000_000),
+    },
+    network: { betweennessPivots: int('NETWORK_BETWEENNESS_PIVOTS', DEFAULT_BETWEENNESS_PIVOTS, 1, 1_000_000) },
+    webhooks: {
+      worker: bool('WEBHOOK_WORKER', true),
+      concurrency: int('WEBHOOK_CONCURRENCY', 4, 1, 64),
+      retryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+      retryMaxDelayMs: int('WEBHOOK_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),
+      retryForMs: int('WEBHOOK_RETRY_FOR_MS', 86_400_000, 100, 30 * 86_400_000),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      pollMs: int('WEBHOOK_POLL_MS', 1_000, 10, 60_000),
     },
     rateLimit: {
       userPoints: int('RATE_LIMIT_USER', 600, 1, 10_000_000),

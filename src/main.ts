@@ -7,6 +7,7 @@ import { scheduleAuditMaintenance } from './database/audit-partitions';
 import { openDatabase } from './database/database';
 import { takeOverSignals } from './database/embedded';
 import { startHttpServer } from './http/server';
+import { configureNetwork, stopNetworkWorker } from './modules/metrics/network.service';
 import { createLogger } from './shared/logger';
 import { configureSealing } from './shared/sealing';
 import { isDatabaseEmpty, seedDemo } from '../seeds/demo';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   configureSealing(config.idSecret);
+  configureNetwork(config.network);
   const database = await openDatabase(config, (line) => logger.info(line));
   const db = database.dataSource;
   if (config.seedOnEmpty && (await isDatabaseEmpty(db))) {
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     try {
       await new Promise((resolve) => setTimeout(resolve, config.http.shutdownDelayMs));
       await http.stop();
+      await stopNetworkWorker();
       stopAuditMaintenance();
       await database.close();
       // The spans of the last requests are exported before the process ends.

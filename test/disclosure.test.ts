@@ -1,5 +1,6 @@
 import { Role } from '../src/access/viewer';
 import { type Contract, ContractKind, ContractPartyRole, ContractStatus } from '../src/modules/contract/contract.entity';
+import { perturbation } from '../src/modules/metrics/perturbation';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { makeContract } from './support/contract.factories';
@@ -30,6 +31,7 @@ let beta: Stakeholder;
 let lung: Stakeholder;
 let zeta: Stakeholder;
 let research: Stakeholder;
+let betaPatients: Stakeholder[];
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -75,7 +77,7 @@ beforeAll(async () => {
   await makeContract(app.db, from(research, lung), paid(ContractKind.GRANT, 999999));
 
   await makeContract(app.db, from(beta, zeta), paid(ContractKind.GRANT, 50000));
-  const betaPatients: Stakeholder[] = [];
+  betaPatients = [];
   for (let i = 0; i < 5; i++) betaPatients.push(await makeStakeholder(app.db, StakeholderKind.PATIENT, { country: 'FR' }));
   await makeContract(app.db, from(beta, ...betaPatients), paid(ContractKind.SPEAKER, 5003));
 });
@@ -183,7 +185,18 @@ const acmeReport = (patients: Line[]): Report => ({
   ],
   patients,
 });
-const betaReport = (): Report => ({
+/**
+ * The recipients count of Beta's patients line as everyone but ADMIN reads it: 5 plus the
+ * perturbation table's entry at the cell key of the 5 patients (perturbation.ts); 5 to 7.
+ */
+async function betaPatientsShown(): Promise<number> {
+  const [{ key }] = (await app.db.query(`SELECT (sum(record_key::numeric) % 1)::float8 AS key FROM stakeholder WHERE id = ANY($1)`, [
+    betaPatients.map((p) => p.id),
+  ])) as { key: number }[];
+  return 5 + perturbation(5, key);
+}
+
+const betaReport = (patients = 5): Report => ({
   companyId: gid(beta),
   companyName: 'Beta',
   companyCountry: 'FR',
@@ -191,7 +204,7 @@ const betaReport = (): Report => ({
   patientOrganisations: [named('PATIENT_ORGANISATION', zeta, 'Zeta Patients', 'FR', 'EUR', [50000, 0, 0, 0])],
   otherRecipients: [],
   // 50.03 EUR split over 5 patients: the shares (10.01, 10.01, 10.01, 10.00, 10.00) add up to the value.
-  patients: [patientsLine(5, 'EUR', 5003)],
+  patients: [patientsLine(patients, 'EUR', 5003)],
 });
 
 describe('Metrics.transferOfValue', () => {
@@ -200,7 +213,8 @@ describe('Metrics.transferOfValue', () => {
   });
 
   it('suppresses the patients line of fewer than 5 recipients, count and amounts, for ANALYST', async () => {
-    expect(await reports(analyst())).toEqual([acmeReport([suppressedPatientsLine('EUR')]), betaReport()]);
+    // Beta's 5 patients: a count of 5 or more is perturbed for everyone but ADMIN (was exactly 5), its amounts exact.
+    expect(await reports(analyst())).toEqual([acmeReport([suppressedPatientsLine('EUR')]), betaReport(await betaPatientsShown())]);
   });
 
   it('keeps to the year by effective date: 31 Dec 2024 only in 2024, 1 Jan and 1 Feb 2026 only in 2026', async () => {
@@ -217,7 +231,7 @@ describe('Metrics.transferOfValue', () => {
   });
 
   it('narrows to one company by companyId; an unknown or malformed id gives nothing', async () => {
-    expect(await reports(analyst(), 2025, gid(beta))).toEqual([betaReport()]);
+    expect(await reports(analyst(), 2025, gid(beta))).toEqual([betaReport(await betaPatientsShown())]);
     expect(await reports(admin(), 2025, gid(lung))).toEqual([]);
     expect(await reports(admin(), 2025, 'nonsense')).toEqual([]);
   });
@@ -225,7 +239,7 @@ describe('Metrics.transferOfValue', () => {
   it("gives an ENGAGEMENT_MANAGER their own company's report only", async () => {
     expect(await reports(manager(acme))).toEqual([acmeReport([suppressedPatientsLine('EUR')])]);
     expect(await reports(manager(acme), 2025, gid(beta))).toEqual([]);
-    expect(await reports(manager(beta))).toEqual([betaReport()]);
+    expect(await reports(manager(beta))).toEqual([betaReport(await betaPatientsShown())]);
     expect(await reports(manager(lung))).toEqual([]);
   });
 
@@ -293,7 +307,7 @@ describe('Metrics.transferOfValueCsv', () => {
     expect(await csv(manager(beta))).toBe(
       HEADER +
         'Beta,FR,2025,PATIENT_ORGANISATION,Zeta Patients,FR,1,EUR,500.00,0.00,0.00,0.00,500.00\r\n' +
-        'Beta,FR,2025,PATIENTS,,,5,EUR,0.00,0.00,50.03,0.00,50.03\r\n',
+        `Beta,FR,2025,PATIENTS,,,${await betaPatientsShown()},EUR,0.00,0.00,50.03,0.00,50.03\r\n`,
     );
   });
 

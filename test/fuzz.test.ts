@@ -164,6 +164,17 @@ async function buildWorld(db: DataSource): Promise<FuzzWorld> {
   const sI = await makeInteraction(db, [sCo, sOrg], { recordedByOrgId: sCo.id, notes: 'sentinel notes' });
   const sConsent = await makeConsent(db, sPatient, { granteeId: sCo.id, scopes: [ConsentScope.IDENTITY, ConsentScope.CONTACT] });
 
+  // HelixCo's webhook and one delivery of it (only HelixCo's engagement managers may see them).
+  const [hook] = (await db.query(
+    `INSERT INTO webhook (organisation_id, url, events, selection, purpose, secret, created_by)
+     VALUES ($1, 'http://127.0.0.1:9/hook', '{INTERACTION_RECORDED}', 'fragment F on Interaction { id }', 'PARTNERSHIP_COORDINATION', 'whsec_x', 'fuzz') RETURNING id`,
+    [w.helix.id],
+  )) as { id: string }[];
+  const [delivery] = (await db.query(
+    `WITH e AS (INSERT INTO outbox (event, record_type, record_id, version) VALUES ('INTERACTION_RECORDED', 'Interaction', $2, 1) RETURNING id)
+     INSERT INTO webhook_delivery (webhook_id, event_id, event, record_id, record_version) SELECT $1, e.id, 'INTERACTION_RECORDED', $2, 1 FROM e RETURNING id`,
+    [hook.id, w.i.id],
+  )) as { id: string }[];
   const rows = async (sql: string, params: unknown[]): Promise<string[]> => ((await db.query(sql, params)) as { id: string }[]).map((r) => r.id);
   const pms = await rows('SELECT id FROM partnership_member WHERE partnership_id = ANY($1)', [[w.pa.id, w.pm.id]]);
   const parties = await rows('SELECT id FROM contract_party WHERE contract_id = ANY($1)', [[w.k.id, k2.id]]);
@@ -186,6 +197,8 @@ async function buildWorld(db: DataSource): Promise<FuzzWorld> {
     ContractParty: parties.map((id) => toGlobalId('ContractParty', id)),
     Interaction: g('Interaction', [w.i, i2]),
     Consent: [...consents.map((id) => toGlobalId('Consent', id)), toGlobalId('Consent', alliance.id)],
+    Webhook: [toGlobalId('Webhook', hook.id)],
+    WebhookDelivery: [toGlobalId('WebhookDelivery', delivery.id)],
   };
   const sentinel = [
     ...[sCo, sOrg, sPatient].map((s) => ({ table: 'stakeholder', id: s.id })),

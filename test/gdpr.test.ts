@@ -296,7 +296,7 @@ const METRICS = `{ metrics {
   stakeholdersByKind { kind country count { value suppressed } }
   partnershipsBy { type status stage count }
   contractsBy { kind status count }
-  interactionsPerMonth { month kind count }
+  interactionsPerMonth { month kind withPatients count { value suppressed } }
   patientInvolvement { byStage { stage partnerships withPatients { value suppressed } } }
   network { nodes edges topByDegree(first: 100) { value stakeholder { id name } } }
 } }`;

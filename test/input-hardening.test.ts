@@ -20,7 +20,8 @@ import { MemberRole } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { KIND_FIELDS } from '../src/modules/stakeholder/stakeholder.service';
 import { aid, makeAffiliation } from './support/affiliation.factories';
-import { admin, createTestApp, dataOf, errorCodes, type GqlResult, type TestApp } from './support/app';
+import { admin, createTestApp, dataOf, errorCodes, viewerOf, type GqlResult, type TestApp } from './support/app';
+import { Role } from '../src/access/viewer';
 import { cid, makeCommitment } from './support/commitment.factories';
 import { consentId, makeConsent } from './support/consent.factories';
 import { ctid, makeContract } from './support/contract.factories';
@@ -173,7 +174,45 @@ function stakeholderFields(kind: StakeholderKind): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, STAKEHOLDER_VALUES[f]()]));
 }
 
+/** A webhook of `org`, written directly (for the mutations that change one). */
+async function webhookOf(org: Stakeholder): Promise<string> {
+  const [row] = (await app.db.query(
+    `INSERT INTO webhook (organisation_id, url, events, selection, purpose, secret, created_by)
+     VALUES ($1, 'http://127.0.0.1:9/hook', '{INTERACTION_RECORDED}', 'fragment F on Interaction { id }', 'PARTNERSHIP_COORDINATION', 'whsec_test', 'test') RETURNING id`,
+    [org.id],
+  )) as { id: string }[];
+  return toGlobalId('Webhook', row.id);
+}
+const managerOf = (org: Stakeholder): Viewer => viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: org.id });
+
 const CASES: Record<string, MutationCase> = {
+  createWebhook: {
+    record: 'webhook',
+    select: 'id version url selection',
+    async build() {
+      const org = await company();
+      return {
+        viewer: managerOf(org),
+        input: { url: 'http://127.0.0.1:9/hook', events: ['INTERACTION_RECORDED'], selection: 'fragment F on Interaction { id }', idempotencyKey: uniq() },
+      };
+    },
+  },
+  rotateWebhookSecret: {
+    record: 'webhook',
+    select: 'id version',
+    async build() {
+      const org = await company();
+      return { viewer: managerOf(org), input: { id: await webhookOf(org), version: 1 } };
+    },
+  },
+  deleteWebhook: {
+    record: 'webhook',
+    select: 'id version',
+    async build() {
+      const org = await company();
+      return { viewer: managerOf(org), input: { id: await webhookOf(org) } };
+    },
+  },
   createStakeholder: {
     record: 'stakeholder',
     select: STAKEHOLDER_SELECT,
@@ -441,6 +480,7 @@ const WITH_FREE_TEXT = [
   'terminateContract',
   'recordInteraction',
   'erasePatient',
+  'createWebhook',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -504,6 +544,9 @@ const FORMATTED: Record<string, () => string> = {
   phone: () => '+44 (0)20 7946-0958',
   website: () => 'https://münchen.example/ü?q=🧪',
   'languages.0': () => UNUSUAL_SHORT,
+  // A URL and a GraphQL document, each with the text where their grammar allows any: a path, a comment.
+  url: () => `http://127.0.0.1:9/hook/${UNUSUAL_SHORT}`,
+  selection: () => `fragment F on Interaction { id } # ${UNUSUAL}`,
   'transparencyRegisterId': () => UNUSUAL_SHORT,
 };
 const unusualFor = (path: string): string => FORMATTED[path]?.() ?? UNUSUAL;

@@ -11,7 +11,7 @@ import {
   PartnershipVisibility,
 } from '../src/modules/partnership/partnership.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
-import { type PatientCell, suppressedCells } from '../src/modules/metrics/metrics.service';
+import { type PatientCell, perturbation, suppressedCells } from '../src/modules/metrics/perturbation';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
 import { makeCommitment } from './support/commitment.factories';
 import { makeContract } from './support/contract.factories';
@@ -163,6 +163,19 @@ afterAll(() => app.close());
 const shown = (value: number) => ({ value, suppressed: false });
 const SUPPRESSED = { value: null, suppressed: true };
 
+/**
+ * What the cell-key method (perturbation.ts) publishes for the records `ids` of `table`: their
+ * count plus the table's entry at their cell key (the fractional part of the sum of their record
+ * keys), at most `of`. The keys are random per database, so a test reads them rather than fixing them.
+ */
+async function perturbed(table: string, ids: string[], of?: number): Promise<number> {
+  const [{ key }] = (await app.db.query(`SELECT (COALESCE(sum(record_key::numeric), 0) % 1)::float8 AS key FROM ${table} WHERE id = ANY($1)`, [
+    ids,
+  ])) as { key: number }[];
+  const value = ids.length + perturbation(ids.length, key);
+  return of === undefined ? value : Math.min(value, of);
+}
+
 async function metrics<T>(selection: string, viewer = admin(), variables: Record<string, unknown> = {}): Promise<T> {
   const result = await app.run<{ metrics: T }>(
     `query ($from: DateTimeISO, $to: DateTimeISO, $filter: MetricsFilter) { metrics(from: $from, to: $to, filter: $filter) { ${selection} } }`,
@@ -191,7 +204,7 @@ describe('metrics: who may call', () => {
 
   it.each([Role.ANALYST, Role.ENGAGEMENT_MANAGER])('refuses %s a filter on patients with FORBIDDEN', async (role) => {
     const result = await app.run(
-      'query ($filter: MetricsFilter) { metrics(filter: $filter) { interactionsPerMonth { count } } }',
+      'query ($filter: MetricsFilter) { metrics(filter: $filter) { interactionsPerMonth { count { value } } } }',
       { filter: { stakeholderKinds: ['COMPANY', 'PATIENT'] } },
       viewerOf(role, { orgId: acme.id }),
     );
@@ -225,12 +238,16 @@ describe('metrics.stakeholdersByKind', () => {
     expect(stakeholdersByKind).toHaveLength(6);
   });
 
-  it('suppresses the count of 3 DE patients for ANALYST, keeps 6 FR patients and organisations', async () => {
+  // Was `shown(6)` for the FR patients: a patient count of 5 or more is now perturbed for everyone but ADMIN.
+  it('suppresses the count of 3 DE patients for ANALYST, perturbs the 6 FR patients, keeps organisations exact', async () => {
+    const fr = await perturbed('stakeholder', patientsFr.map((p) => p.id));
+    expect(fr).toBeGreaterThanOrEqual(5);
+    expect(fr).toBeLessThanOrEqual(8);
     expect((await metrics<{ stakeholdersByKind: unknown[] }>(SELECTION, analyst(), YEAR_2025)).stakeholdersByKind).toEqual([
       row(StakeholderKind.COMPANY, 'DE', shown(1)),
       row(StakeholderKind.COMPANY, 'FR', shown(1)),
       row(StakeholderKind.PATIENT, 'DE', SUPPRESSED),
-      row(StakeholderKind.PATIENT, 'FR', shown(6)),
+      row(StakeholderKind.PATIENT, 'FR', shown(fr)),
       row(StakeholderKind.PATIENT_ORGANISATION, 'DE', shown(1)),
       row(StakeholderKind.RESEARCH_ORGANISATION, 'NL', shown(1)),
     ]);
@@ -368,34 +385,51 @@ describe('metrics.contractsBy', () => {
 });
 
 describe('metrics.interactionsPerMonth', () => {
-  const SELECTION = 'interactionsPerMonth { month kind count }';
+  const SELECTION = 'interactionsPerMonth { month kind withPatients count { value suppressed } }';
+  const row = (month: string, kind: string, withPatients: boolean, count: unknown) => ({ month, kind, withPatients, count });
 
-  it('counts interactions by UTC month and kind within the period', async () => {
+  // The count was an Int over all interactions; interactions with a patient participant are now a
+  // row of their own whose count is a patient count (suppressed, perturbed).
+  it('counts interactions by UTC month, kind and patient participation within the period', async () => {
     expect((await metrics<{ interactionsPerMonth: unknown[] }>(SELECTION, analyst(), YEAR_2025)).interactionsPerMonth).toEqual([
-      { month: '2025-01', kind: 'CALL', count: 1 },
-      { month: '2025-01', kind: 'MEETING', count: 2 },
-      { month: '2025-02', kind: 'WORKSHOP', count: 1 },
+      row('2025-01', 'CALL', true, SUPPRESSED),
+      row('2025-01', 'MEETING', false, shown(2)),
+      row('2025-02', 'WORKSHOP', false, shown(1)),
     ]);
     const january = { from: '2024-12-31T12:00:00.000Z', to: '2025-02-01T00:00:00.000Z' };
     expect((await metrics<{ interactionsPerMonth: unknown[] }>(SELECTION, admin(), january)).interactionsPerMonth).toEqual([
-      { month: '2025-01', kind: 'CALL', count: 1 },
-      { month: '2025-01', kind: 'MEETING', count: 2 },
+      row('2025-01', 'CALL', true, shown(1)),
+      row('2025-01', 'MEETING', false, shown(2)),
     ]);
+  });
+
+  it('widens the period to whole months for everyone but ADMIN', async () => {
+    const january = { from: '2024-12-31T12:00:00.000Z', to: '2025-01-31T00:00:00.000Z' };
+    const forAnalyst = await metrics<{ from: string; to: string; interactionsPerMonth: unknown[] }>(`from to ${SELECTION}`, analyst(), january);
+    expect(forAnalyst).toEqual({
+      from: '2024-12-01T00:00:00.000Z',
+      to: '2025-02-01T00:00:00.000Z',
+      interactionsPerMonth: [
+        row('2024-12', 'MEETING', false, shown(1)),
+        row('2025-01', 'CALL', true, SUPPRESSED),
+        row('2025-01', 'MEETING', false, shown(2)),
+      ],
+    });
   });
 
   it("filters by a participant's country and kind", async () => {
     expect((await metrics<{ interactionsPerMonth: unknown[] }>(SELECTION, admin(), { filter: { countries: ['NL'] } })).interactionsPerMonth).toEqual([
-      { month: '2025-02', kind: 'WORKSHOP', count: 1 },
+      row('2025-02', 'WORKSHOP', false, shown(1)),
     ]);
     const withPatients = await metrics<{ interactionsPerMonth: unknown[] }>(SELECTION, admin(), { filter: { stakeholderKinds: ['PATIENT'] } });
-    expect(withPatients.interactionsPerMonth).toEqual([{ month: '2025-01', kind: 'CALL', count: 1 }]);
+    expect(withPatients.interactionsPerMonth).toEqual([row('2025-01', 'CALL', true, shown(1))]);
   });
 
   it('counts for an ENGAGEMENT_MANAGER the interactions their organisation took part in', async () => {
     expect((await metrics<{ interactionsPerMonth: unknown[] }>(SELECTION, manager(beta))).interactionsPerMonth).toEqual([
-      { month: '2024-12', kind: 'MEETING', count: 1 },
-      { month: '2025-01', kind: 'MEETING', count: 1 },
-      { month: '2025-02', kind: 'WORKSHOP', count: 1 },
+      row('2024-12', 'MEETING', false, shown(1)),
+      row('2025-01', 'MEETING', false, shown(1)),
+      row('2025-02', 'WORKSHOP', false, shown(1)),
     ]);
   });
 });
@@ -567,8 +601,16 @@ describe('metrics.patientInvolvement', () => {
     expect((await metrics<{ patientInvolvement: unknown }>(SELECTION_AREA)).patientInvolvement).toEqual({
       byTherapeuticArea: [area('dermatology', 6, shown(6), 1), area('oncology', 2, shown(1), 0.5), area('respiratory', 3, shown(2), 2 / 3)],
     });
+    // Was `shown(6)` for dermatology: 6 of 6 is now perturbed (never above its 6 partnerships), and the share derived from it.
+    const dermatology = (await app.db.query(`SELECT id FROM partnership WHERE therapeutic_area = 'dermatology'`)) as { id: string }[];
+    const six = await perturbed(
+      'partnership',
+      dermatology.map((p) => p.id),
+      6,
+    );
+    expect([5, 6]).toContain(six);
     expect((await metrics<{ patientInvolvement: unknown }>(SELECTION_AREA, analyst())).patientInvolvement).toEqual({
-      byTherapeuticArea: [area('dermatology', 6, shown(6), 1), area('oncology', 2, SUPPRESSED, null), area('respiratory', 3, SUPPRESSED, null)],
+      byTherapeuticArea: [area('dermatology', 6, shown(six), six / 6), area('oncology', 2, SUPPRESSED, null), area('respiratory', 3, SUPPRESSED, null)],
     });
   });
 

@@ -1,7 +1,12 @@
+import Graph from 'graphology';
+import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
 import { Role } from '../src/access/viewer';
+import { ConfigError, DEFAULT_BETWEENNESS_PIVOTS, loadConfig } from '../src/config';
 import { AffiliationKind } from '../src/modules/affiliation/affiliation.entity';
 import { ContractStatus } from '../src/modules/contract/contract.entity';
 import { MemberRole, PartnershipType, PartnershipVisibility } from '../src/modules/partnership/partnership.entity';
+import { configureNetwork, stopNetworkWorker } from '../src/modules/metrics/network.service';
+import { NetworkWorker, NetworkWorkerError } from '../src/modules/metrics/network.thread';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { makeAffiliation } from './support/affiliation.factories';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type TestApp } from './support/app';
@@ -14,7 +19,10 @@ let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp();
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await stopNetworkWorker();
+  await app.close();
+});
 
 const make = (kind: StakeholderKind, name: string, fields: Partial<Stakeholder> = {}) =>
   makeStakeholder(app.db, kind, kind === StakeholderKind.PATIENT ? { pseudonym: name, ...fields } : { name, ...fields });
@@ -23,7 +31,7 @@ const NETWORK = `
   query ($filter: MetricsFilter, $first: Int) {
     metrics(filter: $filter) {
       network {
-        nodes edges density components largestComponent communities
+        nodes edges density components largestComponent communities betweennessSources
         topByDegree(first: $first) { value stakeholder { name } }
         topByBetweenness(first: $first) { value stakeholder { name } }
       }
@@ -38,6 +46,7 @@ interface NetworkOut {
       components: number;
       largestComponent: number;
       communities: number;
+      betweennessSources: number;
       topByDegree: { value: number; stakeholder: { name: string } }[];
       topByBetweenness: { value: number; stakeholder: { name: string } }[];
     };
@@ -139,6 +148,24 @@ describe('Metrics.network and Metrics.relationshipStrength', () => {
       const top = (await network()).topByBetweenness;
       expect(top.map((r) => r.stakeholder.name)).toEqual(['Delta', 'Gamma', 'Pony Org', 'Alpha', 'Beta', 'Omega']);
       expect(top.map((r) => r.value)).toEqual([9 / 15, 8 / 15, 8 / 15, 0, 0, 0].map((v) => expect.closeTo(v, 10)));
+    });
+
+    it('computes in the worker thread what graphology computes in process (exact below the pivot count)', async () => {
+      const n = await network(admin(), { first: 100 });
+      const links = (await app.db.query(
+        `SELECT DISTINCT sa.name AS a, sb.name AS b FROM stakeholder_edge e
+           JOIN stakeholder sa ON sa.id = e.source_id AND sa.archived_at IS NULL
+           JOIN stakeholder sb ON sb.id = e.target_id AND sb.archived_at IS NULL
+          WHERE e.source_id < e.target_id`,
+      )) as { a: string; b: string }[];
+      const graph = new Graph({ type: 'undirected' });
+      for (const { a, b } of links) graph.mergeEdge(a, b);
+      const exact = betweennessCentrality(graph, { getEdgeWeight: null });
+      expect(n.betweennessSources).toBe(graph.order);
+      expect([n.nodes, n.edges]).toEqual([graph.order, graph.size]);
+      expect(Object.fromEntries(pairs(n.topByDegree))).toEqual(Object.fromEntries(graph.mapNodes((name) => [name, graph.degree(name)])));
+      expect(n.topByBetweenness).toHaveLength(graph.order);
+      for (const { stakeholder, value } of n.topByBetweenness) expect(value).toBeCloseTo(exact[stakeholder.name], 12);
     });
 
     it('counts the members-only partnership and lists the patient for ADMIN', async () => {
@@ -270,5 +297,138 @@ describe('Metrics.network and Metrics.relationshipStrength', () => {
       expect(await strength(gid(alpha), 'nonsense')).toBeNull();
       expect(await strength(gid(alpha), gid(alpha))).toBeNull();
     });
+  });
+});
+
+/**
+ * A graph with a clear hub structure (its own database): three hubs of six leaves each, joined in
+ * a chain through two bridges, all in Norway:
+ *
+ *   leaves ─ Hub A ─ Bridge AB ─ Hub B ─ Bridge BC ─ Hub C ─ leaves
+ *                                  │
+ *                                leaves
+ *
+ * Exact betweenness (pairs of other stakeholders through it, of 231): Hub B 175, Hub A and Hub C
+ * 111 each, the bridges 105 each, a leaf 0. Whatever sources are sampled, every hub and bridge
+ * lies on some of their shortest paths and no leaf lies on any, so the top five are the same set.
+ */
+describe('Metrics.network above NETWORK_BETWEENNESS_PIVOTS: sampled betweenness in the worker thread', () => {
+  let hubApp: TestApp;
+  const HUB_NAMES = ['Hub A', 'Hub B', 'Hub C', 'Bridge AB', 'Bridge BC'];
+
+  beforeAll(async () => {
+    hubApp = await createTestApp();
+    const make = (name: string) => makeStakeholder(hubApp.db, StakeholderKind.COMPANY, { name, country: 'NO' });
+    const link = (a: Stakeholder, b: Stakeholder) => makeAffiliation(hubApp.db, a, b, { kind: AffiliationKind.ADVISES });
+    const [hubA, hubB, hubC, bridgeAB, bridgeBC] = await Promise.all(HUB_NAMES.map(make));
+    for (const [a, b] of [
+      [hubA, bridgeAB],
+      [bridgeAB, hubB],
+      [hubB, bridgeBC],
+      [bridgeBC, hubC],
+    ]) {
+      await link(a, b);
+    }
+    for (const [hub, letter] of [
+      [hubA, 'A'],
+      [hubB, 'B'],
+      [hubC, 'C'],
+    ] as const) {
+      for (let i = 1; i <= 6; i++) await link(await make(`Leaf ${letter}${i}`), hub);
+    }
+  });
+  afterAll(async () => {
+    configureNetwork({ betweennessPivots: DEFAULT_BETWEENNESS_PIVOTS });
+    await hubApp.close();
+  });
+
+  const hubNetwork = async (viewer = admin()) => dataOf<NetworkOut>(await hubApp.run(NETWORK, { first: 100 }, viewer)).metrics.network;
+
+  it('estimates betweenness from k sampled sources: never empty, deterministic, the same leaders as the exact ranking', async () => {
+    configureNetwork({ betweennessPivots: 500 });
+    const exact = await hubNetwork();
+    expect([exact.nodes, exact.edges, exact.betweennessSources]).toEqual([23, 22, 23]);
+    expect(pairs(exact.topByBetweenness.slice(0, 5))).toEqual(
+      [
+        ['Hub B', 175],
+        ['Hub A', 111],
+        ['Hub C', 111],
+        ['Bridge AB', 105],
+        ['Bridge BC', 105],
+      ].map(([name, pairsThrough]) => [name, expect.closeTo((pairsThrough as number) / 231, 12)]),
+    );
+
+    configureNetwork({ betweennessPivots: 4 });
+    const sampled = await hubNetwork();
+    expect(sampled.betweennessSources).toBe(4);
+    expect([sampled.nodes, sampled.edges, sampled.components]).toEqual([23, 22, 1]);
+    expect(sampled.topByBetweenness).toHaveLength(23);
+    const top5 = sampled.topByBetweenness.slice(0, 5);
+    expect(top5.map((r) => r.stakeholder.name).sort()).toEqual([...HUB_NAMES].sort());
+    for (const r of top5) expect(r.value).toBeGreaterThan(0);
+    for (const r of sampled.topByBetweenness.slice(5)) expect(r.value).toBe(0);
+
+    // Another scope seeing the same graph computes afresh (its own cache entry) and gets the same estimate.
+    const again = await hubNetwork(viewerOf(Role.ANALYST));
+    expect(again.betweennessSources).toBe(4);
+    expect(pairs(again.topByBetweenness)).toEqual(pairs(sampled.topByBetweenness));
+  });
+
+  it('fails a request clearly when the worker thread dies, and the next request starts a new one', async () => {
+    // A heap far too small for the thread: it dies of it before answering.
+    configureNetwork({ betweennessPivots: 4, workerResourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    const norway = { filter: { countries: ['NO'] } };
+    const failed = await hubApp.run(NETWORK, norway, admin());
+    expect(errorCodes(failed)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(failed.errors?.[0].path).toEqual(['metrics', 'network']);
+
+    // The failure was not cached: the same scope, with a thread that can live, gets its figures.
+    configureNetwork({ betweennessPivots: 4 });
+    const n = dataOf<NetworkOut>(await hubApp.run(NETWORK, norway, admin())).metrics.network;
+    expect([n.nodes, n.betweennessSources]).toEqual([23, 4]);
+    expect(n.topByBetweenness.length).toBeGreaterThan(0);
+  });
+});
+
+describe('NetworkWorker', () => {
+  const triangle = () => ({ ids: ['a', 'b', 'c'], names: ['A', 'B', 'C'], patients: new Uint8Array(3), edges: Int32Array.from([0, 1, 1, 2, 0, 2]), pivots: 10 });
+
+  it('rejects with a clear error when its thread crashes, and starts a new thread for the next computation', async () => {
+    const doomed = new NetworkWorker({ resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    await expect(doomed.run(triangle())).rejects.toThrow(/^The network worker thread crashed: .*memory limit/);
+    // Not a dead thread waited on forever: a new one, which dies the same way.
+    await expect(doomed.run(triangle())).rejects.toBeInstanceOf(NetworkWorkerError);
+  });
+
+  it('rejects what waits when it is stopped, and computes again afterwards', async () => {
+    const worker = new NetworkWorker();
+    const cancelled = worker.run(triangle());
+    await worker.stop();
+    await expect(cancelled).rejects.toThrow('The network computation was cancelled: the server is stopping.');
+    const out = await worker.run(triangle());
+    expect([out.nodes, out.edges, out.components, out.betweennessSources]).toEqual([3, 3, 1, 3]);
+    await worker.stop();
+  });
+
+  it('fails a computation that throws, without losing the thread', async () => {
+    const worker = new NetworkWorker();
+    // A link to a node that does not exist.
+    await expect(worker.run({ ...triangle(), edges: Int32Array.from([0, 7]) })).rejects.toThrow(/^The network computation failed: /);
+    expect((await worker.run(triangle())).nodes).toBe(3);
+    await worker.stop();
+  });
+});
+
+describe('NETWORK_BETWEENNESS_PIVOTS', () => {
+  it.each([
+    ['unset', undefined, DEFAULT_BETWEENNESS_PIVOTS],
+    ['a count', '2000', 2000],
+  ])('is read at start: %s', (_case, raw, expected) => {
+    expect(loadConfig({ NODE_ENV: 'test', NETWORK_BETWEENNESS_PIVOTS: raw }).network.betweennessPivots).toBe(expected);
+  });
+
+  it.each(['0', '-5', '12.5', 'many'])('refuses %s', (raw) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', NETWORK_BETWEENNESS_PIVOTS: raw })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'test', NETWORK_BETWEENNESS_PIVOTS: raw })).toThrow(/NETWORK_BETWEENNESS_PIVOTS must be an integer between 1 and 1000000/);
   });
 });

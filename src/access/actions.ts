@@ -33,6 +33,9 @@ export interface ActionRecords {
   'consent:grant': { patientId: string };
   'consent:withdraw': { patientId: string };
   'patient:erase': { patientId: string };
+  'webhook:create': { organisationId: string | null };
+  'webhook:rotateSecret': { organisationId: string };
+  'webhook:delete': { organisationId: string };
 }
 export type Action = keyof ActionRecords;
 
@@ -90,6 +93,9 @@ const patientThemself = (viewer: Viewer, patientId: string): string | null =>
   isAdmin(viewer) || (viewer.role === Role.PATIENT && viewer.patientId === patientId) ? null : 'Only the patient themself or ADMIN may do this.';
 
 const MANAGERS = [Role.ADMIN, Role.ENGAGEMENT_MANAGER];
+
+const ownWebhook = (viewer: Viewer, organisationId: string | null): string | null =>
+  viewer.orgId !== null && viewer.orgId === organisationId ? null : "Only an engagement manager of the webhook's organisation may do this.";
 
 export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
   'stakeholder:create': {
@@ -152,6 +158,15 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
   'consent:withdraw': { mutation: 'withdrawConsent', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
   // GDPR Art. 17: the secretariat, or the patient for themself.
   'patient:erase': { mutation: 'erasePatient', roles: [Role.ADMIN, Role.PATIENT], check: (_s, viewer, r) => patientThemself(viewer, r.patientId) },
+  // Deliveries run as the organisation's engagement managers see the graph; ADMIN, who sees every
+  // record unredacted, has no organisation to deliver to (README "Notifications").
+  'webhook:create': { mutation: 'createWebhook', roles: [Role.ENGAGEMENT_MANAGER], check: (_s, viewer, r) => ownWebhook(viewer, r.organisationId) },
+  'webhook:rotateSecret': {
+    mutation: 'rotateWebhookSecret',
+    roles: [Role.ENGAGEMENT_MANAGER],
+    check: (_s, viewer, r) => ownWebhook(viewer, r.organisationId),
+  },
+  'webhook:delete': { mutation: 'deleteWebhook', roles: [Role.ENGAGEMENT_MANAGER], check: (_s, viewer, r) => ownWebhook(viewer, r.organisationId) },
 };
 
 /** The record type an action's own record is (`<prefix>:…`). */
@@ -164,6 +179,7 @@ const ACTION_RECORD_TYPE: Record<string, string> = {
   interaction: 'Interaction',
   affiliation: 'Affiliation',
   consent: 'Consent',
+  webhook: 'Webhook',
 };
 
 /** What a denied action was about: its record, else its partnership, else its patient. */

@@ -1,4 +1,4 @@
-import { ConsentScope } from '../modules/consent/consent.entity';
+import { ConsentPurpose, ConsentScope } from '../modules/consent/consent.entity';
 import { CONSENT_HOLDER_ROLES } from './policy';
 import { Role, type Viewer } from './viewer';
 
@@ -20,7 +20,9 @@ export type RecordType =
   | 'InteractionParticipant'
   | 'Affiliation'
   | 'Consent'
-  | 'AuditEvent';
+  | 'AuditEvent'
+  | 'Webhook'
+  | 'WebhookDelivery';
 
 export interface RuleParams {
   vOrg: string | null;
@@ -85,6 +87,8 @@ export function recordRules(viewer: Viewer | null): RecordRules {
   const interaction = (alias: string): string =>
     `(${alias}.recorded_by_org_id = :vOrg OR EXISTS (SELECT 1 FROM interaction_participant v_ip WHERE v_ip.interaction_id = ${alias}.id
       AND v_ip.stakeholder_id IN ${US}) OR ${inVisiblePartnership(`${alias}.partnership_id`)})`;
+  // Webhooks deliver what the organisation's engagement managers see: theirs alone to read (and ADMIN's, above).
+  const webhook = (alias: string): string => (viewer.role === Role.ENGAGEMENT_MANAGER ? `${alias}.organisation_id = :vOrg` : 'FALSE');
   const rules: RuleMap = {
     // Profiles are public to every authenticated viewer; what of a patient is shown is the field policy's.
     Stakeholder: () => 'TRUE',
@@ -110,6 +114,8 @@ export function recordRules(viewer: Viewer | null): RecordRules {
     // A patient reads who accessed their record (not their own reads); everyone else but ADMIN nothing.
     AuditEvent: (alias) =>
       `(${alias}.patient_id = :vPatient AND NOT (${alias}.role = 'PATIENT' AND ${alias}.viewer_patient_id IS NOT DISTINCT FROM ${alias}.patient_id))`,
+    Webhook: webhook,
+    WebhookDelivery: (alias) => `EXISTS (SELECT 1 FROM webhook v_w WHERE v_w.id = ${alias}.webhook_id AND ${webhook('v_w')})`,
   };
   return { all: false, patientConsent, of: (type, alias) => rules[type](alias) };
 }
@@ -118,3 +124,19 @@ export function recordRules(viewer: Viewer | null): RecordRules {
 export function isActiveConsent(consent: { withdrawnAt: Date | null; expiresAt: Date | null }, now = new Date()): boolean {
   return consent.withdrawnAt === null && (consent.expiresAt === null || consent.expiresAt > now);
 }
+
+/**
+ * The rule of `type` over row `alias` for an engagement manager of the organisation `orgExpr`
+ * under the purpose `purposeExpr` (SQL expressions, e.g. a webhook's columns): the same rule as
+ * `recordRules(viewer).of`, for many organisations in one statement. The change feed's fan-out
+ * uses it to queue a delivery only for the webhooks whose organisation may see the record.
+ */
+export function organisationRule(type: RecordType, alias: string, orgExpr: string, purposeExpr: string): string {
+  const manager: Viewer = { userId: 'rule', role: Role.ENGAGEMENT_MANAGER, orgId: ORG_PLACEHOLDER, patientId: null, purpose: ConsentPurpose.PARTNERSHIP_COORDINATION };
+  return recordRules(manager)
+    .of(type, alias)
+    .replace(/:vOrg\b/g, `(${orgExpr})`)
+    .replace(/:vPatient\b/g, 'NULL::uuid')
+    .replace(/:vPurpose\b/g, `(${purposeExpr})`);
+}
+const ORG_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';

@@ -71,7 +71,8 @@ interface ColumnRead {
 }
 
 function columnReads(metadata: EntityMetadata): ColumnRead[] {
-  return metadata.columns.map((column) => {
+  // A column marked `select: false` (the record keys of metrics/perturbation.ts) is never read for a response.
+  return metadata.columns.filter((column) => column.isSelect).map((column) => {
     const name = `"${column.databaseName}"`;
     const isDate = column.type === 'date' && !column.isArray;
     const transformer = column.transformer;

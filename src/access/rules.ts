@@ -51,6 +51,8 @@ export const readsMetrics = hasRole(Role.ADMIN, Role.ANALYST, Role.ENGAGEMENT_MA
 export const patientOrAdmin = hasRole(Role.ADMIN, Role.PATIENT);
 /** The secretariat only: the whole audit trail. */
 export const isAdmin = hasRole(Role.ADMIN);
+/** Webhooks: an organisation's engagement managers read their own (the record rule), the secretariat all of them; only the former change them (actions.ts). */
+export const readsWebhooks = hasRole(Role.ADMIN, Role.ENGAGEMENT_MANAGER);
 
 /** Open to anyone, token or not: only for health and for types that carry no data of their own. */
 export const isPublic = allow;

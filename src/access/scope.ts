@@ -24,6 +24,8 @@ const RECORD_TYPES = new Set<string>([
   'Affiliation',
   'Consent',
   'AuditEvent',
+  'Webhook',
+  'WebhookDelivery',
 ] satisfies RecordType[]);
 
 /** The record type whose rule applies to rows of `entity`; an entity without a rule cannot be read through a scope. */
@@ -90,6 +92,11 @@ export interface ReportingScope {
   showsPatients: boolean;
   /** Patient-related counts of 1 to smallCell - 1 are suppressed; 0: nothing is (ADMIN). */
   smallCell: number;
+  /**
+   * Exact figures over the exact period (ADMIN); otherwise patient-related counts are perturbed and
+   * the period is snapped to whole months (src/modules/metrics/perturbation.ts).
+   */
+  exact: boolean;
   /** Breakdowns by patient kind are refused for everyone but ADMIN. */
   mayBreakDownPatients: boolean;
 }
@@ -100,6 +107,7 @@ function reportingScope(viewer: Viewer | null): ReportingScope {
     whole: admin || viewer?.role === Role.ANALYST,
     showsPatients: admin,
     smallCell: admin ? 0 : SMALL_CELL,
+    exact: admin,
     mayBreakDownPatients: admin,
   };
 }

@@ -29,6 +29,14 @@ export const DEFAULT_PURPOSE: Record<Role, ConsentPurpose> = {
   PATIENT: ConsentPurpose.PARTNERSHIP_COORDINATION,
 };
 
+/**
+ * Who reads a webhook's deliveries: the organisation's engagement managers as a body (the
+ * subject names the webhook in the audit trail), under the purpose of the token that created it.
+ */
+export function webhookViewer(webhookId: string, orgId: string, purpose: ConsentPurpose): Viewer {
+  return { userId: `webhook:${webhookId}`, role: Role.ENGAGEMENT_MANAGER, orgId, patientId: null, purpose };
+}
+
 /** Who is asking: the verified claims of the request's bearer token (database ids, not global ids). */
 export interface Viewer {
   userId: string;

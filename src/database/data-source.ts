@@ -68,3 +68,10 @@ export function sqlObserver(dataSource: DataSource): SqlObserver {
 export function poolOf(dataSource: DataSource): { totalCount: number; idleCount: number; waitingCount: number } | undefined {
   return (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
 }
+
+/** The connection string a data source was opened with (for the connections kept outside its pool). */
+export function connectionStringOf(db: DataSource): string {
+  const url = (db.options as { url?: string }).url;
+  if (!url) throw new Error('the data source has no url');
+  return url;
+}

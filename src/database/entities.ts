@@ -7,6 +7,7 @@ import { Interaction, InteractionParticipant } from '../modules/interaction/inte
 import { Partnership, PartnershipMember } from '../modules/partnership/partnership.entity';
 import { STAKEHOLDER_CLASSES, Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import { IdempotencyKey } from '../shared/idempotency.entity';
+import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 
 export const ENTITIES = [
   Stakeholder,
@@ -22,4 +23,6 @@ export const ENTITIES = [
   Consent,
   IdempotencyKey,
   AuditEvent,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -11,7 +11,9 @@ export type GlobalIdType =
   | 'Contract'
   | 'ContractParty'
   | 'Interaction'
-  | 'Consent';
+  | 'Consent'
+  | 'Webhook'
+  | 'WebhookDelivery';
 
 export const GLOBAL_ID_TYPES: readonly GlobalIdType[] = [
   'Stakeholder',
@@ -23,6 +25,8 @@ export const GLOBAL_ID_TYPES: readonly GlobalIdType[] = [
   'ContractParty',
   'Interaction',
   'Consent',
+  'Webhook',
+  'WebhookDelivery',
 ];
 const TYPES = new Set<string>(GLOBAL_ID_TYPES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

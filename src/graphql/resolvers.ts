@@ -45,6 +45,10 @@ import { AccessLogEntryResolver, AuditEventResolver, PatientAccessLogResolver } 
 import { auditRules } from '../modules/audit/audit.rules';
 import { GdprResolver } from '../modules/gdpr/gdpr.resolver';
 import { gdprRules } from '../modules/gdpr/gdpr.rules';
+import { ChangeResolver } from '../modules/notification/notification.resolver';
+import { notificationRules } from '../modules/notification/notification.rules';
+import { WebhookResolver } from '../modules/webhook/webhook.resolver';
+import { webhookRules } from '../modules/webhook/webhook.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
@@ -62,6 +66,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AffiliationResolver,
   StakeholderAffiliationsResolver,
   ConsentResolver,
+  WebhookResolver,
+  ChangeResolver,
   PatientConsentsResolver,
   GraphResolver,
   StakeholderNeighboursResolver,
@@ -89,4 +95,4 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules, auditRules, gdprRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules, auditRules, gdprRules, webhookRules, notificationRules];

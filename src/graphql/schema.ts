@@ -36,10 +36,11 @@ const ROOT_DESCRIPTIONS = {
   Query: 'Reads: records by global ID, lists as connections, graph queries, metrics and the audit trail. Every field but `health` needs a bearer token.',
   Mutation:
     'Writes, each one transaction: one `input`, a payload with the record and `userErrors`; creates take an optional `idempotencyKey`, updates the `version` you read.',
+  Subscription: 'Live change events over WebSocket (graphql-ws at /graphql), each read as you may see it when it arrives.',
 };
 
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
   }
   return schema;
@@ -53,6 +54,14 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     // class-validator on every input; failures become BAD_USER_INPUT errors before a resolver runs.
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
+    // Subscriptions are fed by the change feed (http/subscriptions.ts), not by type-graphql's
+    // topics; it insists on a PubSub all the same.
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error('no type-graphql topics: subscriptions are served by http/subscriptions.ts');
+      },
+    },
   });
   return describeGeneratedTypes(describeRootTypes(resolveTypesSynchronously(schema)));
 }

@@ -1,14 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { traceOperation, tracingEnabled } from '../observability/tracing';
 import { columnsPlugin } from './deferred-columns';
 import { auditPlugin } from './audit-plugin';
 import type { Context } from './context';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../config';
 import { databaseFailure } from '../shared/pg-errors';
-import { ErrorCode, isGraphqlJsRequestError } from './errors';
+import { badInput, ErrorCode, isGraphqlJsRequestError } from './errors';
 import { isLimitRefusal, LIMIT_MESSAGE, queryLimits } from './limits';
 import { buildAppSchema } from './schema';
 
@@ -123,6 +123,8 @@ function flattenValidation(nodes: ValidationNode[], prefix = ''): { field: strin
 
 export interface ApolloOptions {
   introspection: boolean;
+  /** The app schema, when the caller shares it (subscriptions, webhooks); built here otherwise. */
+  schema?: GraphQLSchema;
   /** Production: no "Did you mean …?" hints, no explorer landing page. */
   production?: boolean;
   limits?: QueryLimits;
@@ -133,7 +135,7 @@ export interface ApolloOptions {
 }
 
 export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
-  const schema = await buildAppSchema();
+  const schema = options.schema ?? (await buildAppSchema());
   const limits = queryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { blockFieldSuggestions: options.production ?? false });
   return new ApolloServer<Context>({
     schema,
@@ -149,6 +151,7 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
     // main.ts owns shutdown: drain HTTP, then close the database, then exit 0.
     stopOnTerminationSignals: false,
     plugins: [
+      subscriptionsElsewhere(),
       auditPlugin(options.onAuditFailure),
       columnsPlugin(),
       ...(tracingEnabled ? [tracingPlugin()] : []),
@@ -163,6 +166,21 @@ export async function createApolloServer(options: ApolloOptions): Promise<Apollo
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
+}
+
+/** A subscription sent by HTTP is refused before it runs: it is served over WebSocket (http/subscriptions.ts). */
+function subscriptionsElsewhere(): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ operation }) => {
+          if (operation?.operation === 'subscription') {
+            throw badInput('Subscriptions are served over WebSocket at /graphql (graphql-ws, the graphql-transport-ws protocol), not over HTTP.');
+          }
+          return Promise.resolve();
+        },
+      }),
+  };
 }
 
 /** Names the request's span after its operation once Apollo knows it (tracing only). */

@@ -8,11 +8,17 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
+import { connectionStringOf } from '../database/data-source';
 import type { TokenVerifier } from '../access/token';
 import type { Config } from '../config';
 import { buildContext, type Context, type RequestReport } from '../graphql/context';
 import { appError, ErrorCode } from '../graphql/errors';
-import { createApolloServer } from '../graphql/server';
+import { createApolloServer, createFormatError } from '../graphql/server';
+import { buildAppSchema } from '../graphql/schema';
+import { ChangeFeed } from '../notifications/change-feed';
+import { configureWebhooks } from '../modules/webhook/webhook.service';
+import { startWebhookWorker, type WebhookWorker } from '../notifications/webhook-worker';
+import { attachSubscriptions } from './subscriptions';
 import { explorerRouter } from '../explorer/explorer';
 import { graphiqlRouter } from '../explorer/graphiql';
 import { createLogger, type Logger } from '../shared/logger';
@@ -34,6 +40,8 @@ export interface HttpServer {
   markDraining(): void;
   /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then resolves. */
   stop(): Promise<void>;
+  /** This process's webhook delivery worker (null when WEBHOOK_WORKER is off). */
+  webhooks: WebhookWorker | null;
 }
 
 export interface HttpServerOptions {
@@ -66,7 +74,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   const httpServer = createServer(app);
+  // One schema for HTTP, subscriptions and webhook deliveries: the same rules, policy and audit.
+  const schema = await buildAppSchema();
   const apollo = await createApolloServer({
+    schema,
     introspection: !production,
     production,
     limits: config.limits,
@@ -81,6 +92,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ],
   });
   await apollo.start();
+
+  // The change feed (README "Notifications"): subscriptions on this server, deliveries by its worker.
+  configureWebhooks({ production, limits: config.limits });
+  const feed = new ChangeFeed(connectionStringOf(db), logger);
+  await feed.start();
+  const reader = { db, schema, formatError: createFormatError(new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}))) };
 
   app.use(requestLog(logger));
   // A span per GraphQL request (OTEL_EXPORTER_OTLP_ENDPOINT set): its statements and root fields nest in it.
@@ -144,6 +161,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.use('/graphql', express.json({ limit: config.http.bodyLimitBytes, strict: true }));
   // Trusted documents: a registered document's text goes into the request before Apollo reads it.
   const trusted = createTrustedDocuments(db, config.http.trustedDocuments);
+  const subscriptions = attachSubscriptions(httpServer, {
+    reader,
+    feed,
+    verifyToken: options.verifyToken,
+    limits: config.limits,
+    rateLimits,
+    trusted,
+    production,
+    logger,
+  });
+  const webhooks = config.webhooks.worker
+    ? startWebhookWorker(reader, connectionStringOf(db), feed, { ...config.webhooks, production }, logger)
+    : null;
   app.use('/graphql', trustedDocumentsMiddleware(trusted, (res, message) => refuse(res, 400, ErrorCode.BAD_USER_INPUT, message)));
   app.use('/graphql', (req, _res, next) => {
     // Apollo answers a missing or non-JSON body itself (400), or CSRF prevention does.
@@ -204,10 +234,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     origin,
     readiness,
     metrics,
+    webhooks,
     markDraining: () => readiness.markDraining(),
     async stop() {
       readiness.markDraining();
+      // Sockets first (they would hold the HTTP server open), then in-flight requests, then the
+      // deliveries in flight (a delivery stopped midway is another replica's, or the next start's).
+      await subscriptions.close();
       await apollo.stop(); // drains the HTTP server first (ApolloServerPluginDrainHttpServer)
+      await webhooks?.stop();
+      await feed.close();
       await rateLimits.close();
     },
   };
@@ -250,8 +286,3 @@ function requestLog(logger: Logger): ReturnType<typeof pinoHttp<IncomingMessage,
   });
 }
 
-function connectionStringOf(db: DataSource): string {
-  const url = (db.options as { url?: string }).url;
-  if (!url) throw new Error('the data source has no url');
-  return url;
-}

@@ -6,6 +6,7 @@ import { recordTypeOf, type EntityClass } from '../access/scope';
 import type { Viewer } from '../access/viewer';
 import type { Context } from '../graphql/context';
 import { generatedType } from '../graphql/generated-types';
+import { appendChange } from './outbox';
 
 export enum UserErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -120,6 +121,11 @@ export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: M
   // The write's audit record, in its own transaction: the change cannot commit without it.
   const audited = async (tx: EntityManager, record: T | null, fields: readonly string[]): Promise<void> =>
     ctx.scope.audit.append(tx, [{ action: spec.action, outcome: 'allowed', ...auditTarget(record), fields }]);
+  // A change is audited and published (the outbox, issue 11) in its own transaction: neither without the other.
+  const written = async (tx: EntityManager, record: T): Promise<void> => {
+    await audited(tx, record, changed);
+    await appendChange(tx, spec.action, record, ctx.viewer);
+  };
   try {
     return await ctx.scope.transaction(async (tx) => {
       if (key !== null && ctx.viewer) {
@@ -154,12 +160,12 @@ export async function runMutation<T extends ObjectLiteral>(ctx: Context, spec: M
           ...owner,
           JSON.stringify(outcome.ids),
         ]);
-        await audited(tx, outcome.record, changed);
+        await written(tx, outcome.record);
         return { record: outcome.record, userErrors: [] };
       }
       const outcome = await spec.run(tx);
       if ('errors' in outcome) throw new Rollback(outcome.errors);
-      await audited(tx, outcome.record, changed);
+      await written(tx, outcome.record);
       return { record: outcome.record, userErrors: [] };
     });
   } catch (error) {

@@ -134,4 +134,8 @@ export class Commitment {
   @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changeCommitmentStatus.' })
   @VersionColumn({ default: 1 })
   version: number;
+
+  // Cell-key perturbation (metrics/perturbation.ts): set by the database, never selected, updated or exposed.
+  @Column({ name: 'record_key', type: 'double precision', default: () => 'random()', select: false, insert: false, update: false })
+  recordKey?: number;
 }

@@ -116,6 +116,10 @@ export class Interaction {
   @Field(() => Int, { description: 'Optimistic-concurrency version of the record.' })
   @VersionColumn({ default: 1 })
   version: number;
+
+  // Cell-key perturbation (metrics/perturbation.ts): set by the database, never selected, updated or exposed.
+  @Column({ name: 'record_key', type: 'double precision', default: () => 'random()', select: false, insert: false, update: false })
+  recordKey?: number;
 }
 
 @Entity('interaction_participant')

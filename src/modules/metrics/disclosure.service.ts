@@ -4,6 +4,7 @@ import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { RecipientGroup, type TransferOfValueLine, type TransferOfValueReport } from './disclosure.types';
+import { cellKey, notAboutPatients, publishCell } from './perturbation';
 
 
 interface LineRow {
@@ -16,6 +17,8 @@ interface LineRow {
   country: string | null;
   currency: string;
   recipients: number;
+  /** The cell key of the distinct recipients (perturbation.ts), for the patients line. */
+  recipients_key: number;
   grants: number;
   sponsorship: number;
   fees: number;
@@ -57,6 +60,7 @@ SELECT l.company_id, co.name AS company_name, co.country::text AS company_countr
   CASE WHEN l.is_patient THEN NULL ELSE l.recipient_country END AS country,
   l.currency,
   count(DISTINCT l.recipient_id)::int AS recipients,
+  (SELECT ${cellKey('rk.record_key')} FROM stakeholder rk WHERE rk.id = ANY(array_agg(DISTINCT l.recipient_id))) AS recipients_key,
   COALESCE(sum(l.amount) FILTER (WHERE l.kind = 'GRANT'), 0)::float8 AS grants,
   COALESCE(sum(l.amount) FILTER (WHERE l.kind = 'SPONSORSHIP'), 0)::float8 AS sponsorship,
   COALESCE(sum(l.amount) FILTER (WHERE l.kind IN ('CONSULTANCY', 'ADVISORY_BOARD', 'SPEAKER')), 0)::float8 AS fees,
@@ -67,15 +71,19 @@ GROUP BY l.company_id, co.name, co.country, l.grp, 5, 6, 7, l.currency
 ORDER BY co.name, l.company_id, l.grp, 6, 5, l.currency`;
 
 function line(ctx: Context, r: LineRow): TransferOfValueLine {
-  // Patient recipient counts of 1 to smallCell - 1 (and their amounts) are withheld from everyone but ADMIN.
-  const hide = r.grp === RecipientGroup.PATIENTS && r.recipients < ctx.scope.reporting.smallCell;
+  // The patients line counts patients: withheld at 1–4 (with its amounts) and perturbed from 5 for
+  // everyone but ADMIN. The amounts stay exact: a company's transfers, of which no other published
+  // figure is a part (one line per company, year and currency; no total across lines).
+  const recipients =
+    r.grp === RecipientGroup.PATIENTS ? publishCell(ctx.scope.reporting, { value: r.recipients, key: r.recipients_key }) : notAboutPatients(r.recipients);
+  const hide = recipients.suppressed;
   const amount = (v: number): number | null => (hide ? null : v);
   return {
     group: r.grp,
     recipientId: r.recipient_id ? toGlobalId('Stakeholder', r.recipient_id) : null,
     name: r.name,
     country: r.country,
-    recipients: hide ? { value: null, suppressed: true } : { value: r.recipients, suppressed: false },
+    recipients,
     currency: r.currency,
     donationsAndGrants: amount(r.grants),
     sponsorship: amount(r.sponsorship),

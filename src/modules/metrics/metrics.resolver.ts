@@ -23,8 +23,16 @@ import {
 export class MetricsResolver {
   @Query(() => Metrics, { description: 'Relationship metrics for reporting (ADMIN, ANALYST; ENGAGEMENT_MANAGER: their own organisation).' })
   metrics(
-    @Arg('from', () => Date, { nullable: true, description: 'Start of the period (inclusive); omit for no lower bound.' }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true, description: 'End of the period (exclusive); omit for no upper bound.' }) to: Date | null,
+    @Arg('from', () => Date, {
+      nullable: true,
+      description: 'Start of the period (inclusive); omit for no lower bound. Widened to whole UTC months for everyone but ADMIN.',
+    })
+    from: Date | null,
+    @Arg('to', () => Date, {
+      nullable: true,
+      description: 'End of the period (exclusive); omit for no upper bound. Widened to whole UTC months for everyone but ADMIN.',
+    })
+    to: Date | null,
     @Arg('filter', () => MetricsFilter, { nullable: true, description: 'Omit to count every record within your reach.' }) filter: MetricsFilter | null,
     @Ctx() ctx: Context,
   ): Metrics {

@@ -15,6 +15,7 @@ export const metricsRules = {
   ContractCount: isAuthenticated,
   MonthlyInteractionCount: isAuthenticated,
   CommitmentFulfilment: isAuthenticated,
+  PatientCommitmentFulfilment: isAuthenticated,
   OrganisationFulfilment: isAuthenticated,
   PartnershipFulfilment: isAuthenticated,
   Involvement: isAuthenticated,

@@ -1,4 +1,3 @@
-import { SMALL_CELL } from '../../access/scope';
 import type { Context } from '../../graphql/context';
 import { forbidden } from '../../graphql/errors';
 import { DevelopmentStage } from '../partnership/partnership.entity';
@@ -14,11 +13,13 @@ import type {
   OrganisationFulfilment,
   PartnershipCount,
   PartnershipFulfilment,
+  PatientCommitmentFulfilment,
   PatientInvolvement,
   QuarterInvolvement,
   StageInvolvement,
   SuppressedCount,
 } from './metrics.types';
+import { cellKey, coarsePeriod, notAboutPatients, publishCells, publishSum } from './perturbation';
 
 /** Stages before TRIAL_CONDUCT: involvement there is "early". */
 const EARLY_STAGES = [DevelopmentStage.DISCOVERY, DevelopmentStage.PROTOCOL_DESIGN];
@@ -169,53 +170,15 @@ async function rows<T>(ctx: Context, where: Where, sql: string, extra: Record<st
   return ctx.scope.sql<T>(sql, { ...where.params, ...extra });
 }
 
-/** A figure of a breakdown that concerns patients. */
-export interface PatientCell {
-  value: number;
-  /** The published count it is a part of (the partnerships of which `value` involve patients); omitted when none is. */
-  of?: number;
-}
-
-/** Suppression applies to counts of 1 to SMALL_CELL - 1 (for everyone but ADMIN, whose scope suppresses nothing). */
-const small = (n: number): boolean => n > 0 && n < SMALL_CELL;
-
-/**
- * The suppression rule, for one breakdown (see docs/metrics.md, Suppression): the indexes of the
- * cells to withhold from everyone but ADMIN.
- * - Primary: a value of 1–4; and any value whose published total (`of`) is 1–4, since that total
- *   would bound it (a total of 1 and "suppressed" would mean 1), so 0 is withheld there as well.
- * - Secondary, when the breakdown's sum is known (published, or derivable from another published
- *   breakdown of the same records): one withheld cell would be that sum minus the shown ones, so
- *   the smallest other cell is withheld too, preferring non-zero ones and never a cell that is zero
- *   by construction (its total is 0), which would give nothing away.
- */
-export function suppressedCells(cells: readonly PatientCell[], sumKnown: boolean): Set<number> {
-  const hidden = new Set(cells.flatMap((c, i) => (small(c.value) || (c.of !== undefined && small(c.of)) ? [i] : [])));
-  if (sumKnown && hidden.size === 1) {
-    const [next] = cells
-      .map((c, i) => ({ ...c, i }))
-      .filter((c) => !hidden.has(c.i) && (c.of ?? c.value) > 0)
-      .sort((a, b) => Number(a.value === 0) - Number(b.value === 0) || a.value - b.value || a.i - b.i);
-    if (next) hidden.add(next.i);
-  }
-  return hidden;
-}
-
-/** The cells as published to this viewer: the rule above, except for ADMIN. */
-function publish(ctx: Context, cells: readonly PatientCell[], sumKnown: boolean): SuppressedCount[] {
-  const hidden = ctx.scope.reporting.smallCell === 0 ? new Set<number>() : suppressedCells(cells, sumKnown);
-  return cells.map((c, i) => (hidden.has(i) ? { value: null, suppressed: true } : { value: c.value, suppressed: false }));
-}
-
 /**
  * The involvement rows of one breakdown, published. Its sum is taken as known: every breakdown
  * (stage, area, quarter) covers the same partnerships as another whenever all of them have a
  * stage or an area (partnershipsBy tells), and then their sums are equal.
  */
-function involvements(ctx: Context, found: readonly { partnerships: number; involved: number }[]): Involvement[] {
-  const published = publish(
-    ctx,
-    found.map((r) => ({ value: r.involved, of: r.partnerships })),
+function involvements(ctx: Context, found: readonly InvolvementRow[]): Involvement[] {
+  const published = publishCells(
+    ctx.scope.reporting,
+    found.map((r) => ({ value: r.involved, of: r.partnerships, key: r.key })),
     true,
   );
   return found.map((r, i) => involvement(r.partnerships, published[i]));
@@ -224,36 +187,38 @@ function involvements(ctx: Context, found: readonly { partnerships: number; invo
 export const metricsService = {
   /**
    * The question, checked: for everyone but ADMIN a filter on patients is refused (FORBIDDEN),
-   * since every count under it would be a patient count (only stakeholdersByKind suppresses those).
+   * since every count under it would be a patient count, and the period is widened to whole UTC
+   * months (perturbation.ts `coarsePeriod`), which `from` and `to` then echo.
    */
   ask(ctx: Context, m: Metrics): Metrics {
     if (!ctx.scope.reporting.mayBreakDownPatients && m.filter?.stakeholderKinds?.includes(StakeholderKind.PATIENT)) {
       throw forbidden('Only ADMIN may filter metrics on patients; patients are counted in stakeholdersByKind.');
     }
-    return m;
+    return { ...m, ...coarsePeriod(ctx.scope.reporting, m.from, m.to) };
   },
 
   /** Stakeholders (not archived) created within the period, by kind and country. */
   async stakeholdersByKind(ctx: Context, m: Metrics): Promise<KindCount[]> {
     const where = new Where(ctx, m);
-    const found = await rows<{ kind: StakeholderKind; country: string | null; n: number }>(
+    const found = await rows<{ kind: StakeholderKind; country: string | null; n: number; key: number }>(
       ctx,
       where,
-      `SELECT s.kind, s.country::text AS country, count(*)::int AS n FROM stakeholder s WHERE ${and(where.stakeholder('s'))}
+      `SELECT s.kind, s.country::text AS country, count(*)::int AS n, ${cellKey('s.record_key')} AS key
+       FROM stakeholder s WHERE ${and(where.stakeholder('s'))}
        GROUP BY s.kind, s.country ORDER BY s.kind, s.country NULLS LAST`,
     );
     // No published figure sums patients across countries (a filter on patients is refused, and
     // the network counts stakeholders of every kind), so only the primary rule applies here.
     const patients = found.filter((r) => r.kind === StakeholderKind.PATIENT);
-    const published = publish(
-      ctx,
-      patients.map((r) => ({ value: r.n })),
+    const published = publishCells(
+      ctx.scope.reporting,
+      patients.map((r) => ({ value: r.n, key: r.key })),
       false,
     );
     return found.map((r) => ({
       kind: r.kind,
       country: r.country,
-      count: r.kind === StakeholderKind.PATIENT ? published[patients.indexOf(r)] : { value: r.n, suppressed: false },
+      count: r.kind === StakeholderKind.PATIENT ? published[patients.indexOf(r)] : notAboutPatients(r.n),
     }));
   },
 
@@ -278,22 +243,41 @@ export const metricsService = {
     );
   },
 
-  /** Interactions that occurred within the period, by UTC calendar month and kind. */
-  interactionsPerMonth(ctx: Context, m: Metrics): Promise<MonthlyInteractionCount[]> {
+  /**
+   * Interactions that occurred within the period, by UTC calendar month, kind and whether a
+   * patient took part: the counts of interactions with a patient participant are patient cells.
+   */
+  async interactionsPerMonth(ctx: Context, m: Metrics): Promise<MonthlyInteractionCount[]> {
     const where = new Where(ctx, m);
-    return rows<MonthlyInteractionCount>(
+    const found = await rows<{ month: string; kind: MonthlyInteractionCount['kind']; with_patients: boolean; n: number; key: number }>(
       ctx,
       where,
-      `SELECT to_char(date_trunc('month', i.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, i.kind, count(*)::int AS count
-       FROM interaction i WHERE ${and(where.interaction('i'))} GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT to_char(date_trunc('month', i.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, i.kind, ip.with_patients,
+         count(*)::int AS n, ${cellKey('i.record_key')} AS key
+       FROM interaction i CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM interaction_participant pp JOIN stakeholder ps ON ps.id = pp.stakeholder_id
+         WHERE pp.interaction_id = i.id AND ps.kind = 'PATIENT') AS with_patients) ip
+       WHERE ${and(where.interaction('i'))} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     );
+    // No published figure sums patient interactions over months or kinds: the primary rule only.
+    const patients = found.filter((r) => r.with_patients);
+    const published = publishCells(
+      ctx.scope.reporting,
+      patients.map((r) => ({ value: r.n, key: r.key })),
+      false,
+    );
+    return found.map((r) => ({
+      month: r.month,
+      kind: r.kind,
+      withPatients: r.with_patients,
+      count: r.with_patients ? published[patients.indexOf(r)] : notAboutPatients(r.n),
+    }));
   },
 
   /** On-time rate, overdue count and median days to fulfil of the commitments due within the period. */
   async commitmentFulfilment(ctx: Context, m: Metrics): Promise<CommitmentFulfilment> {
     const where = new Where(ctx, m);
-    const [r] = await rows<FulfilmentRow>(ctx, where, `SELECT ${FULFILMENT} FROM commitment k WHERE ${and(where.commitment('k'))}`);
-    return fulfilment(r);
+    const [r] = await rows<FulfilmentRow>(ctx, where, `SELECT ${FULFILMENT} FROM commitment k ${PATIENT_PARTY} WHERE ${and(where.commitment('k'))}`);
+    return fulfilment(ctx, r);
   },
 
   /** The same per committing organisation (patients, who are not organisations, left out), by name. */
@@ -302,10 +286,10 @@ export const metricsService = {
     const found = await rows<FulfilmentRow & { key: string }>(
       ctx,
       where,
-      `SELECT k.committer_id AS key, ${FULFILMENT} FROM commitment k JOIN stakeholder o ON o.id = k.committer_id
+      `SELECT k.committer_id AS key, ${FULFILMENT} FROM commitment k JOIN stakeholder o ON o.id = k.committer_id ${PATIENT_PARTY}
        WHERE o.kind <> 'PATIENT' AND ${and(where.commitment('k'))} GROUP BY k.committer_id, o.name ORDER BY o.name, k.committer_id`,
     );
-    return found.map((r) => ({ organisationId: r.key, fulfilment: fulfilment(r) }));
+    return found.map((r) => ({ organisationId: r.key, fulfilment: fulfilment(ctx, r) }));
   },
 
   /**
@@ -317,10 +301,10 @@ export const metricsService = {
     const found = await rows<FulfilmentRow & { key: string }>(
       ctx,
       where,
-      `SELECT kp.id AS key, ${FULFILMENT} FROM commitment k JOIN partnership kp ON kp.id = k.partnership_id
+      `SELECT kp.id AS key, ${FULFILMENT} FROM commitment k JOIN partnership kp ON kp.id = k.partnership_id ${PATIENT_PARTY}
        WHERE ${ctx.scope.rule('Partnership', 'kp')} AND ${and(where.commitment('k'))} GROUP BY kp.id, kp.title ORDER BY kp.title, kp.id`,
     );
-    return found.map((r) => ({ partnershipId: r.key, fulfilment: fulfilment(r) }));
+    return found.map((r) => ({ partnershipId: r.key, fulfilment: fulfilment(ctx, r) }));
   },
 
   /**
@@ -329,11 +313,12 @@ export const metricsService = {
    */
   async patientInvolvement(ctx: Context, m: Metrics): Promise<PatientInvolvement> {
     const where = new Where(ctx, m);
-    const found = await rows<{ stage: DevelopmentStage; partnerships: number; involved: number }>(
+    const found = await rows<InvolvementRow & { stage: DevelopmentStage }>(
       ctx,
       where,
       `${involvedPartnerships(where)}
-       SELECT st.stage, count(p.stage)::int AS partnerships, count(p.stage) FILTER (WHERE p.involved)::int AS involved
+       SELECT st.stage, count(p.stage)::int AS partnerships, count(p.stage) FILTER (WHERE p.involved)::int AS involved,
+         ${cellKey('p.record_key', 'p.involved')} AS key
        FROM unnest(CAST(:stages AS text[])) WITH ORDINALITY AS st(stage, ord) LEFT JOIN p ON p.stage = st.stage
        GROUP BY st.stage, st.ord ORDER BY st.ord`,
       { stages: Object.values(DevelopmentStage) },
@@ -342,21 +327,21 @@ export const metricsService = {
     const early = found.filter((r) => EARLY_STAGES.includes(r.stage));
     const partnerships = early.reduce((sum, r) => sum + r.partnerships, 0);
     const involved = early.reduce((sum, r) => sum + r.involved, 0);
-    // The early sum minus its shown part would give a withheld part: withheld whenever one is.
-    const partHidden = byStage.some((s) => EARLY_STAGES.includes(s.stage) && s.withPatients.suppressed);
-    const [sum] = publish(ctx, [{ value: involved, of: partnerships }], false);
-    const earlyFigure = involvement(partnerships, partHidden ? { value: null, suppressed: true } : sum);
+    // The sum of the parts as published; withheld whenever a part is (rule 4).
+    const parts = byStage.filter((s) => EARLY_STAGES.includes(s.stage)).map((s) => s.withPatients);
+    const earlyFigure = involvement(partnerships, publishSum(ctx.scope.reporting, parts, { value: involved, of: partnerships }));
     return { metrics: m, byStage, early: earlyFigure, earlyShare: earlyFigure.share };
   },
 
   /** The involvement index of the partnerships (with or without a stage) of each therapeutic area. */
   async involvementByArea(ctx: Context, m: Metrics): Promise<AreaInvolvement[]> {
     const where = new Where(ctx, m);
-    const found = await rows<{ area: string; partnerships: number; involved: number }>(
+    const found = await rows<InvolvementRow & { area: string }>(
       ctx,
       where,
       `${involvedPartnerships(where)}
-       SELECT p.area, count(*)::int AS partnerships, count(*) FILTER (WHERE p.involved)::int AS involved
+       SELECT p.area, count(*)::int AS partnerships, count(*) FILTER (WHERE p.involved)::int AS involved,
+         ${cellKey('p.record_key', 'p.involved')} AS key
        FROM p WHERE p.area IS NOT NULL GROUP BY p.area ORDER BY p.area`,
     );
     return involvements(ctx, found).map((figure, i) => ({ therapeuticArea: found[i].area, ...figure }));
@@ -365,12 +350,12 @@ export const metricsService = {
   /** The involvement index of the partnerships (with or without a stage) created in each UTC quarter. */
   async involvementByQuarter(ctx: Context, m: Metrics): Promise<QuarterInvolvement[]> {
     const where = new Where(ctx, m);
-    const found = await rows<{ quarter: string; partnerships: number; involved: number }>(
+    const found = await rows<InvolvementRow & { quarter: string }>(
       ctx,
       where,
       `${involvedPartnerships(where)}
        SELECT to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-"Q"Q') AS quarter, count(*)::int AS partnerships,
-         count(*) FILTER (WHERE p.involved)::int AS involved
+         count(*) FILTER (WHERE p.involved)::int AS involved, ${cellKey('p.record_key', 'p.involved')} AS key
        FROM p GROUP BY 1 ORDER BY 1`,
     );
     return involvements(ctx, found).map((figure, i) => ({ quarter: found[i].quarter, ...figure }));
@@ -378,33 +363,71 @@ export const metricsService = {
 };
 
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
-/** The aggregates of commitment fulfilment over commitments `k`. */
-const FULFILMENT = `count(*)::int AS total,
-  count(*) FILTER (WHERE k.status = 'FULFILLED')::int AS fulfilled,
-  count(*) FILTER (WHERE k.status = 'FULFILLED' AND (k.fulfilled_at AT TIME ZONE 'UTC')::date <= k.due_date)::int AS on_time,
-  count(*) FILTER (WHERE k.due_date IS NOT NULL AND (k.status IN ('FULFILLED', 'MISSED') OR k.due_date < ${TODAY}))::int AS due,
-  count(*) FILTER (WHERE k.status IN ('OPEN', 'IN_PROGRESS') AND k.due_date < ${TODAY})::int AS overdue,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM k.fulfilled_at - k.created_at) / 86400)::float8)
-    FILTER (WHERE k.status = 'FULFILLED') AS median`;
 
-interface FulfilmentRow {
-  total: number;
-  fulfilled: number;
-  on_time: number;
-  due: number;
-  overdue: number;
-  median: number | null;
+/**
+ * A lateral join over commitments `k`: `kpat.patient` tells a commitment made by or to a patient
+ * (a patient record: its counts are patient cells) from one between organisations.
+ */
+const PATIENT_PARTY = `CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM stakeholder kps
+  WHERE kps.id IN (k.committer_id, k.beneficiary_id) AND kps.kind = 'PATIENT') AS patient) kpat`;
+
+/** The counts of fulfilment, each a condition on commitments `k`. */
+const COUNTS = {
+  total: 'TRUE',
+  fulfilled: `k.status = 'FULFILLED'`,
+  on_time: `k.status = 'FULFILLED' AND (k.fulfilled_at AT TIME ZONE 'UTC')::date <= k.due_date`,
+  due: `k.due_date IS NOT NULL AND (k.status IN ('FULFILLED', 'MISSED') OR k.due_date < ${TODAY})`,
+  overdue: `k.status IN ('OPEN', 'IN_PROGRESS') AND k.due_date < ${TODAY}`,
+} as const;
+type CountName = keyof typeof COUNTS;
+
+/**
+ * The aggregates of commitment fulfilment over commitments `k` (joined with PATIENT_PARTY): the
+ * counts between organisations (`o_…`) and their median days to fulfil; the counts of patient
+ * commitments (`p_…`), each with its cell key (`p_…_key`).
+ */
+const FULFILMENT = [
+  ...Object.entries(COUNTS).map(([name, when]) => `count(*) FILTER (WHERE NOT kpat.patient AND ${when})::int AS o_${name}`),
+  `percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM k.fulfilled_at - k.created_at) / 86400)::float8)
+    FILTER (WHERE NOT kpat.patient AND k.status = 'FULFILLED') AS o_median`,
+  ...Object.entries(COUNTS).flatMap(([name, when]) => [
+    `count(*) FILTER (WHERE kpat.patient AND ${when})::int AS p_${name}`,
+    `${cellKey('k.record_key', `kpat.patient AND ${when}`)} AS p_${name}_key`,
+  ]),
+].join(',\n  ');
+
+type FulfilmentRow = Record<`o_${CountName}` | `p_${CountName}` | `p_${CountName}_key`, number> & { o_median: number | null };
+
+function fulfilment(ctx: Context, r: FulfilmentRow): CommitmentFulfilment {
+  const [total, fulfilled, onTime, due, overdue] = publishCells(
+    ctx.scope.reporting,
+    (['total', 'fulfilled', 'on_time', 'due', 'overdue'] as const).map((name) => ({ value: r[`p_${name}`], key: r[`p_${name}_key`] })),
+    false,
+  );
+  const withPatients: PatientCommitmentFulfilment = {
+    total,
+    fulfilled,
+    onTime,
+    overdueCount: overdue,
+    // Derived from the published counts (`due` itself is not published); a perturbed onTime may pass a perturbed due.
+    onTimeRate: onTime.value !== null && due.value ? Math.min(1, onTime.value / due.value) : null,
+  };
+  return {
+    total: r.o_total,
+    fulfilled: r.o_fulfilled,
+    onTime: r.o_on_time,
+    onTimeRate: r.o_due ? r.o_on_time / r.o_due : null,
+    overdueCount: r.o_overdue,
+    medianDaysToFulfil: r.o_median,
+    withPatients,
+  };
 }
 
-function fulfilment(r: FulfilmentRow): CommitmentFulfilment {
-  return {
-    total: r.total,
-    fulfilled: r.fulfilled,
-    onTime: r.on_time,
-    onTimeRate: r.due ? r.on_time / r.due : null,
-    overdueCount: r.overdue,
-    medianDaysToFulfil: r.median,
-  };
+interface InvolvementRow {
+  partnerships: number;
+  involved: number;
+  /** The cell key of the involved partnerships. */
+  key: number;
 }
 
 /**
@@ -413,7 +436,7 @@ function fulfilment(r: FulfilmentRow): CommitmentFulfilment {
  */
 function involvedPartnerships(where: Where): string {
   return `WITH p AS (
-    SELECT p.development_stage AS stage, p.therapeutic_area AS area, p.created_at,
+    SELECT p.development_stage AS stage, p.therapeutic_area AS area, p.created_at, p.record_key,
       EXISTS (SELECT 1 FROM partnership_member x JOIN stakeholder xs ON xs.id = x.stakeholder_id
         WHERE x.partnership_id = p.id AND x.left_at IS NULL
           AND (x.role = 'PATIENT_PARTNER' OR xs.kind IN ('PATIENT', 'PATIENT_ORGANISATION'))) AS involved

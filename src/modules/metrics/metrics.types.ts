@@ -5,6 +5,7 @@ import { ContractKind, ContractStatus } from '../contract/contract.entity';
 import { InteractionKind } from '../interaction/interaction.entity';
 import { DevelopmentStage, PartnershipStatus, PartnershipType } from '../partnership/partnership.entity';
 import { StakeholderKind } from '../stakeholder/stakeholder.entity';
+import type { Issued } from './perturbation';
 
 /** Narrows every metric to records of these countries, areas, kinds and types (each list: any of). */
 @InputType({ description: 'Narrows every metric to records of these countries, areas, kinds and types; within each list, any value matches.' })
@@ -39,10 +40,16 @@ export class MetricsFilter {
   description: 'Relationship metrics over the records the viewer may see, within the period and filter given to `metrics`.',
 })
 export class Metrics {
-  @Field(() => Date, { nullable: true, description: 'Start of the period (inclusive).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Start of the period the figures cover (inclusive): as asked for ADMIN; for everyone else the first of its UTC month.',
+  })
   from: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'End of the period (exclusive).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'End of the period the figures cover (exclusive): as asked for ADMIN; for everyone else the first of the next UTC month, unless it is one.',
+  })
   to: Date | null;
 
   /** Not a field: an input type cannot be echoed as output. */
@@ -50,18 +57,30 @@ export class Metrics {
 }
 
 /**
- * A count that may concern few patients: for everyone but ADMIN, a patient count of 1–4 (and the
- * figure that would let one subtract it) is withheld.
+ * A count that may concern few patients. Only perturbation.ts holds the `Issued` token its
+ * constructor takes, so a patient-related count reaches the API through the disclosure rule
+ * (exact for ADMIN; otherwise suppressed at 1–4, perturbed from 5), never as a literal.
  */
 @ObjectType('SuppressedCount', {
-  description: 'A count that may concern few patients: for everyone but ADMIN, a count of 1 to 4, and a figure that would reveal one, is withheld.',
+  description:
+    'A count that may concern few patients: for everyone but ADMIN, a count of 1 to 4, and a figure that would reveal one, is withheld, ' +
+    'and a count of 5 or more is perturbed (cell-key method, at most ±2; the same cell always gets the same value).',
 })
 export class SuppressedCount {
-  @Field(() => Int, { nullable: true, description: 'Null when suppressed.' })
+  @Field(() => Int, { nullable: true, description: 'Null when suppressed; for everyone but ADMIN a patient count is perturbed.' })
   value: number | null;
 
   @Field(() => Boolean, { description: 'True when the count is withheld.' })
   suppressed: boolean;
+
+  /** Makes the type nominal: an object literal is not a SuppressedCount. */
+  declare private readonly issued: Issued;
+
+  constructor(issued: Issued, value: number | null, suppressed: boolean) {
+    void issued;
+    this.value = value;
+    this.suppressed = suppressed;
+  }
 }
 
 @ObjectType('KindCount', { description: 'Stakeholders of one kind (and country) created within the period.' })
@@ -103,7 +122,9 @@ export class ContractCount {
   count: number;
 }
 
-@ObjectType('MonthlyInteractionCount', { description: 'Interactions of one kind that occurred in one calendar month (UTC).' })
+@ObjectType('MonthlyInteractionCount', {
+  description: 'Interactions of one kind that occurred in one calendar month (UTC), with or without a patient participant.',
+})
 export class MonthlyInteractionCount {
   @Field(() => String, { description: 'The month, as YYYY-MM.' })
   month: string;
@@ -111,13 +132,44 @@ export class MonthlyInteractionCount {
   @Field(() => InteractionKind, { description: 'The kind of interaction.' })
   kind: InteractionKind;
 
-  @Field(() => Int, { description: 'How many interactions.' })
-  count: number;
+  @Field(() => Boolean, { description: 'True: the interactions with at least one patient participant (a patient count); false: those without.' })
+  withPatients: boolean;
+
+  @Field(() => SuppressedCount, { description: 'How many interactions; suppressed and perturbed (for everyone but ADMIN) only where withPatients is true.' })
+  count: SuppressedCount;
 }
 
-@ObjectType('CommitmentFulfilment', { description: 'How commitments due within the period were kept (WITHDRAWN ones left out).' })
+@ObjectType('PatientCommitmentFulfilment', {
+  description:
+    'How commitments made by or to a patient were kept: patient counts, suppressed below 5 and perturbed for everyone but ADMIN.',
+})
+export class PatientCommitmentFulfilment {
+  @Field(() => SuppressedCount, { description: 'Commitments counted (not withdrawn).' })
+  total: SuppressedCount;
+
+  @Field(() => SuppressedCount, { description: 'Fulfilled ones.' })
+  fulfilled: SuppressedCount;
+
+  @Field(() => SuppressedCount, { description: 'Fulfilled on or before their due date.' })
+  onTime: SuppressedCount;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'onTime / commitments that are due (as published, at most 1); null when either is withheld or none are due.',
+  })
+  onTimeRate: number | null;
+
+  @Field(() => SuppressedCount, { description: 'Open or in progress, and past their due date.' })
+  overdueCount: SuppressedCount;
+}
+
+@ObjectType('CommitmentFulfilment', {
+  description:
+    'How commitments due within the period were kept (WITHDRAWN ones left out): the figures are over commitments between organisations; ' +
+    'those made by or to a patient are in withPatients.',
+})
 export class CommitmentFulfilment {
-  @Field(() => Int, { description: 'Commitments counted (not withdrawn).' })
+  @Field(() => Int, { description: 'Commitments counted (not withdrawn, no patient committer or beneficiary).' })
   total: number;
 
   @Field(() => Int, { description: 'Fulfilled ones.' })
@@ -134,6 +186,9 @@ export class CommitmentFulfilment {
 
   @Field(() => Float, { nullable: true, description: 'Median of days from creation to fulfilment over fulfilled ones; null when none are.' })
   medianDaysToFulfil: number | null;
+
+  @Field(() => PatientCommitmentFulfilment, { description: 'The same counts over the commitments made by or to a patient (no median).' })
+  withPatients: PatientCommitmentFulfilment;
 }
 
 @ObjectType('OrganisationFulfilment', { description: 'Commitment fulfilment of one committing organisation.' })

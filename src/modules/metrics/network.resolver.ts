@@ -102,15 +102,23 @@ export class NetworkMetricsResolver {
     return network.figures.communities;
   }
 
+  @FieldResolver(() => Int, {
+    description: 'Stakeholders betweenness was computed from: all of them (nodes) when exact, NETWORK_BETWEENNESS_PIVOTS sampled ones when estimated.',
+  })
+  betweennessSources(@Root() network: NetworkMetrics): number {
+    return network.figures.betweennessSources;
+  }
+
   @FieldResolver(() => [RankedStakeholder], { description: 'Most linked stakeholders (value: degree), then by name; patients only for ADMIN.' })
   topByDegree(@Root() network: NetworkMetrics, @Ctx() ctx: Context, @Args(() => TopArgs) args: TopArgs): Promise<RankedStakeholder[]> {
-    return networkService.top(ctx, network.figures.byDegree, args.first);
+    return networkService.top(ctx, network.figures, network.figures.byDegree, args.first);
   }
 
   @FieldResolver(() => [RankedStakeholder], {
-    description: 'Stakeholders who bridge the most (value: betweenness, the share of pairs of other stakeholders whose shortest paths run through it, 0 to 1), then by name; patients only for ADMIN. Empty for a graph of more than 1,500 stakeholders (exact betweenness would hold the server for seconds).',
+    description:
+      'Stakeholders who bridge the most (value: betweenness, the share of pairs of other stakeholders whose shortest paths run through it, 0 to 1), then by name; patients only for ADMIN. Exact up to NETWORK_BETWEENNESS_PIVOTS stakeholders (default 500), an unbiased estimate from that many sampled sources above (docs/metrics.md, Network).',
   })
   topByBetweenness(@Root() network: NetworkMetrics, @Ctx() ctx: Context, @Args(() => TopArgs) args: TopArgs): Promise<RankedStakeholder[]> {
-    return networkService.top(ctx, network.figures.byBetweenness, args.first);
+    return networkService.top(ctx, network.figures, network.figures.byBetweenness, args.first);
   }
 }

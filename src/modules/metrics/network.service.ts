@@ -1,25 +1,19 @@
-import Graph from 'graphology';
-import louvain from 'graphology-communities-louvain';
-import { connectedComponents } from 'graphology-components';
-import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
-
-import { undirectedDensity } from 'graphology-metrics/graph/density';
+import type { ResourceLimits } from 'node:worker_threads';
 import { reportSubjectId } from '../../access/patient-ids';
+import { DEFAULT_BETWEENNESS_PIVOTS } from '../../config';
 import type { Context } from '../../graphql/context';
 import { visibleEdge } from '../graph/graph.loaders';
 import type { Stakeholder } from '../stakeholder/stakeholder.entity';
 import type { Metrics } from './metrics.types';
 import { reportedStakeholder } from './reporting.types';
+import type { NetworkInput, NetworkOutput } from './network.compute';
 import type { NetworkMetrics, RankedStakeholder, RelationshipStrength } from './network.resolver';
+import { NetworkWorker } from './network.thread';
 
-/** Largest graph (stakeholders) whose betweenness is computed in process. */
-export const MAX_BETWEENNESS_NODES = 1500;
-
-/** One stakeholder of the computed graph and its measure; patients are kept apart so that the list can drop them per viewer. */
-interface Ranked {
-  id: string;
-  value: number;
-  patient: boolean;
+/** A ranking of the graph's nodes: node indexes best first, and each node's value. */
+export interface Ranking {
+  order: Int32Array;
+  value: Float64Array;
 }
 
 /** What is cached: the figures of one (scope, data version), independent of the viewer's role. */
@@ -30,8 +24,39 @@ export interface NetworkFigures {
   components: number;
   largestComponent: number;
   communities: number;
-  byDegree: Ranked[];
-  byBetweenness: Ranked[];
+  /** Stakeholder id per node index. */
+  ids: string[];
+  /** 1 for a patient, per node index: the top lists drop them per viewer. */
+  patients: Uint8Array;
+  byDegree: Ranking;
+  byBetweenness: Ranking;
+  /** Sources betweenness was computed from (`nodes`: exact). */
+  betweennessSources: number;
+}
+
+export interface NetworkSettings {
+  /** NETWORK_BETWEENNESS_PIVOTS: sampled sources of betweenness; exact up to this many nodes. */
+  betweennessPivots: number;
+  /** Heap limits of the worker thread (tests make it fail with them). */
+  workerResourceLimits?: ResourceLimits;
+}
+
+/** A worker thread idle this long ends; the next cold computation starts another (tens of ms compiled). */
+const WORKER_IDLE_MS = 60_000;
+
+let settings: NetworkSettings = { betweennessPivots: DEFAULT_BETWEENNESS_PIVOTS };
+let worker = new NetworkWorker({ idleMs: WORKER_IDLE_MS });
+
+/** At start (src/main.ts), from the configuration; figures already cached under other settings are not reused. */
+export function configureNetwork(next: NetworkSettings): void {
+  settings = { ...next };
+  void worker.stop();
+  worker = new NetworkWorker({ idleMs: WORKER_IDLE_MS, resourceLimits: next.workerResourceLimits });
+}
+
+/** Ends the worker thread (the server is stopping); a later computation would start a new one. */
+export function stopNetworkWorker(): Promise<void> {
+  return worker.stop();
 }
 
 interface EdgeRow {
@@ -105,52 +130,61 @@ function remember(key: string, compute: () => Promise<NetworkFigures>): Promise<
   return pending;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so Louvain finds the same communities each time. */
-function seededRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/**
+ * Rows indexed per slice, between which the event loop serves other requests: a few milliseconds
+ * each (scale 100: 146,998 rows, two id lookups each, about 50 ms in all).
+ */
+const ROWS_PER_SLICE = 5_000;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The rows (one per link) as node indexes, in slices so that a large graph does not hold the event loop. */
+async function graphInput(rows: EdgeRow[]): Promise<NetworkInput> {
+  const index = new Map<string, number>();
+  const ids: string[] = [];
+  const names: string[] = [];
+  const patients: number[] = [];
+  const nodeOf = (id: string, name: string, patient: boolean): number => {
+    let node = index.get(id);
+    if (node === undefined) {
+      node = ids.length;
+      index.set(id, node);
+      ids.push(id);
+      names.push(name);
+      patients.push(patient ? 1 : 0);
+    }
+    return node;
   };
+  const edges = new Int32Array(rows.length * 2);
+  for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
+    if (start > 0) await nextTurn();
+    for (let i = start; i < Math.min(start + ROWS_PER_SLICE, rows.length); i++) {
+      const r = rows[i];
+      edges[2 * i] = nodeOf(r.a, r.a_name, r.a_patient);
+      edges[2 * i + 1] = nodeOf(r.b, r.b_name, r.b_patient);
+    }
+  }
+  return { ids, names, patients: Uint8Array.from(patients), edges, pivots: settings.betweennessPivots };
 }
 
-/** The graph measures, in process (graph algorithms only; the rows are already one per link). */
-function computeFigures(rows: EdgeRow[]): NetworkFigures {
-  const graph = new Graph({ type: 'undirected', multi: false });
-  const names = new Map<string, string>();
-  const patients = new Set<string>();
-  for (const r of rows) {
-    for (const [id, name, patient] of [
-      [r.a, r.a_name, r.a_patient],
-      [r.b, r.b_name, r.b_patient],
-    ] as const) {
-      if (!graph.hasNode(id)) graph.addNode(id);
-      names.set(id, name);
-      if (patient) patients.add(id);
-    }
-    graph.mergeEdge(r.a, r.b);
-  }
-  const components = connectedComponents(graph);
-  // Exact betweenness costs nodes × edges and runs on the event loop: above this size it would
-  // hold every other request for seconds (3.5 s at 2,316 nodes here), so it is not computed.
-  const betweenness = graph.order > 0 && graph.order <= MAX_BETWEENNESS_NODES ? betweennessCentrality(graph) : null;
-  const rank = (value: (id: string) => number): Ranked[] =>
-    graph
-      .nodes()
-      .map((id) => ({ id, value: value(id), patient: patients.has(id) }))
-      .sort((x, y) => y.value - x.value || (names.get(x.id) ?? '').localeCompare(names.get(y.id) ?? '') || x.id.localeCompare(y.id));
+/** The graph measures, computed in the worker thread (network.compute.ts). */
+async function computeFigures(rows: EdgeRow[]): Promise<NetworkFigures> {
+  const input = await graphInput(rows);
+  const { ids } = input;
+  // The input's arrays move to the thread; the patient flags stay here for the top lists.
+  const patients = input.patients.slice();
+  const out: NetworkOutput = await worker.run(input);
   return {
-    nodes: graph.order,
-    edges: graph.size,
-    density: graph.order > 1 ? undirectedDensity(graph) : 0,
-    components: components.length,
-    largestComponent: components.reduce((max, c) => Math.max(max, c.length), 0),
-    communities: graph.size > 0 ? louvain.detailed(graph, { rng: seededRng(4) }).count : 0,
-    byDegree: rank((id) => graph.degree(id)),
-    byBetweenness: betweenness ? rank((id) => betweenness[id] ?? 0) : [],
+    nodes: out.nodes,
+    edges: out.edges,
+    density: out.density,
+    components: out.components,
+    largestComponent: out.largestComponent,
+    communities: out.communities,
+    ids,
+    patients,
+    byDegree: { order: out.byDegree, value: out.degree },
+    byBetweenness: { order: out.byBetweenness, value: out.betweenness },
+    betweennessSources: out.betweennessSources,
   };
 }
 
@@ -163,11 +197,18 @@ async function figures(ctx: Context, filter: Metrics['filter']): Promise<Network
   };
   const [{ version }] = await ctx.scope.sql<{ version: string }>(DATA_VERSION_SQL);
   // The scope: what the SQL depends on besides the data (visibility, own-organisation scope, filter); ADMIN sees one graph.
-  const key = JSON.stringify([version, ctx.scope.seesEverything ? 'all' : ctx.scope.params, scoped(ctx), params.kinds, params.countries, params.types, params.areas]);
-  return remember(key, async () => {
-    const rows = await ctx.scope.sql<EdgeRow>(edgesSql(ctx), params);
-    return computeFigures(rows);
-  });
+  const key = JSON.stringify([
+    version,
+    settings.betweennessPivots,
+    ctx.scope.seesEverything ? 'all' : ctx.scope.params,
+    scoped(ctx),
+    params.kinds,
+    params.countries,
+    params.types,
+    params.areas,
+  ]);
+  // Only the SQL runs here (through the viewer's scope); the measures are computed in the worker thread.
+  return remember(key, async () => computeFigures(await ctx.scope.sql<EdgeRow>(edgesSql(ctx), params)));
 }
 
 /** An interaction's weight is exp(-age in days / RECENCY_DAYS): 1 today, 1/e after 180 days. */
@@ -224,10 +265,14 @@ export const networkService = {
   },
 
   /** The first `first` of a ranking; patients only for ADMIN (no individual patient is exposed). */
-  async top(ctx: Context, ranking: Ranked[], first: number): Promise<RankedStakeholder[]> {
-    const picked = ranking.filter((r) => ctx.scope.reporting.showsPatients || !r.patient).slice(0, first);
-    const found = await Promise.all(picked.map((r) => ctx.loaders.stakeholder.load(r.id)));
-    return picked.map((r, i) => ({ stakeholder: reportedStakeholder(ctx, found[i] as Stakeholder), value: r.value }));
+  async top(ctx: Context, figures: NetworkFigures, ranking: Ranking, first: number): Promise<RankedStakeholder[]> {
+    const picked: number[] = [];
+    for (let i = 0; i < ranking.order.length && picked.length < first; i++) {
+      const node = ranking.order[i];
+      if (ctx.scope.reporting.showsPatients || !figures.patients[node]) picked.push(node);
+    }
+    const found = await Promise.all(picked.map((node) => ctx.loaders.stakeholder.load(figures.ids[node])));
+    return picked.map((node, i) => ({ stakeholder: reportedStakeholder(ctx, found[i] as Stakeholder), value: ranking.value[node] }));
   },
 
   async relationshipStrength(ctx: Context, metrics: Metrics, aId: string, bId: string): Promise<RelationshipStrength | null> {

@@ -6,6 +6,7 @@ import { fromGlobalId, type GlobalIdType } from '../../graphql/global-id';
 import { inIdOrder } from '../../shared/loader';
 import { ContractParty } from '../contract/contract.entity';
 import { PartnershipMember } from '../partnership/partnership.entity';
+import { Webhook, WebhookDelivery } from '../webhook/webhook.entity';
 import type { Node } from './node.interface';
 
 export const MAX_NODES = 100;
@@ -30,6 +31,8 @@ const FETCH: Record<GlobalIdType, Fetch> = {
   Contract: viaLoader((ctx) => ctx.loaders.contract),
   Interaction: viaLoader((ctx) => ctx.loaders.interaction),
   Consent: viaLoader((ctx) => ctx.loaders.consent),
+  Webhook: async (ctx, ids) => inIdOrder(ids, await ctx.scope.rows(Webhook, 'w', { where: 'w.id = ANY(:ids)', params: { ids } })),
+  WebhookDelivery: async (ctx, ids) => inIdOrder(ids, await ctx.scope.rows(WebhookDelivery, 'd', { where: 'd.id = ANY(:ids)', params: { ids } })),
 };
 
 /**

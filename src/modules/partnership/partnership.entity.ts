@@ -191,6 +191,10 @@ export class Partnership {
   @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changePartnershipStatus.' })
   @VersionColumn({ default: 1 })
   version: number;
+
+  // Cell-key perturbation (metrics/perturbation.ts): set by the database, never selected, updated or exposed.
+  @Column({ name: 'record_key', type: 'double precision', default: () => 'random()', select: false, insert: false, update: false })
+  recordKey?: number;
 }
 
 /** A stakeholder's membership of a partnership; leaving keeps the row (`leftAt`) for history. */

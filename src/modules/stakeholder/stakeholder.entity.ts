@@ -163,6 +163,10 @@ export abstract class Stakeholder {
   @VersionColumn({ default: 1 })
   version: number;
 
+  // Cell-key perturbation (metrics/perturbation.ts): set by the database, never selected, updated or exposed.
+  @Column({ name: 'record_key', type: 'double precision', default: () => 'random()', select: false, insert: false, update: false })
+  recordKey?: number;
+
   // Kind-specific columns live on the one table; each child type exposes its own.
   @Column({ type: 'text', nullable: true }) pseudonym: string | null;
   @Column({ name: 'display_name', type: 'text', nullable: true }) displayName: string | null;

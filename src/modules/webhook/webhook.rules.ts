@@ -1,0 +1,11 @@
+import { readsWebhooks } from '../../access/rules';
+
+export const webhookRules = {
+  Query: { webhooks: readsWebhooks },
+  Webhook: readsWebhooks,
+  WebhookDelivery: readsWebhooks,
+  WebhookDeliveryConnection: readsWebhooks,
+  WebhookDeliveryEdge: readsWebhooks,
+  WebhookPayload: readsWebhooks,
+  WebhookSecretPayload: readsWebhooks,
+};

@@ -1,0 +1,354 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { DocumentNode } from 'graphql';
+import { Pool, type PoolClient } from 'pg';
+import { organisationRule } from '../access/record-rules';
+import { webhookViewer } from '../access/viewer';
+import type { ConsentPurpose } from '../modules/consent/consent.entity';
+import { toGlobalId, type GlobalIdType } from '../graphql/global-id';
+import type { Logger } from '../shared/logger';
+import type { ChangeEvent, ChangeEventType } from '../shared/outbox';
+import type { ChangeFeed } from './change-feed';
+import { executeChange, type ChangeReader } from './change-execution';
+import { DELIVERY_OPERATION, deliveryDocument } from '../modules/webhook/webhook.selection';
+import { SIGNATURE_HEADER, signatureHeader } from '../modules/webhook/webhook.signature';
+import { deliveryAgents } from '../modules/webhook/webhook.url';
+
+export interface WebhookWorkerSettings {
+  /** Deliveries in flight at once (each holds its row lock on a connection of the worker's pool). */
+  concurrency: number;
+  /** First retry after about this long; each next one twice as long (with jitter), up to maxDelayMs. */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** Retried this long after the event was queued, then dead-lettered. */
+  retryForMs: number;
+  /** A receiver must answer within this (well under the database's idle-in-transaction timeout). */
+  timeoutMs: number;
+  /** Due retries are looked for at least this often (NOTIFY wakes the worker at once for new events). */
+  pollMs: number;
+  /** Production: public https addresses only, checked at connect time. */
+  production: boolean;
+}
+
+export interface WebhookWorker {
+  /** Look for work now. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+interface Claimed {
+  delivery_id: string;
+  attempts: number;
+  created_at: Date;
+  webhook_id: string;
+  organisation_id: string;
+  url: string;
+  selection: string;
+  purpose: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | null;
+  event_id: string;
+  event: ChangeEventType;
+  record_type: GlobalIdType;
+  record_id: string;
+  version: number;
+  acting_org_id: string | null;
+  audience: string[] | null;
+  occurred_at: Date;
+}
+
+/**
+ * Whether webhook `w`'s organisation may see outbox event `o`'s record now, by the record rules
+ * themselves: deliveries are queued only where they may be sent (the delivery checks again, as
+ * the organisation sees the record then).
+ */
+const VISIBLE_TO_WEBHOOK = `CASE o.record_type ${(
+  [
+    ['Stakeholder', 'stakeholder'],
+    ['Partnership', 'partnership'],
+    ['Commitment', 'commitment'],
+    ['Contract', 'contract'],
+    ['Interaction', 'interaction'],
+    ['Affiliation', 'affiliation'],
+  ] as const
+)
+  .map(([type, table]) => `WHEN '${type}' THEN EXISTS (SELECT 1 FROM ${table} r WHERE r.id = o.record_id AND ${organisationRule(type, 'r', 'w.organisation_id', 'w.purpose')})`)
+  .join(' ')} ELSE FALSE END`;
+
+/** How long a wake waits to gather the events committed meanwhile. */
+const WAKE_DELAY_MS = 5;
+
+/** Delivered and dead events (and their deliveries) are kept this long for the organisations to look at, then pruned. */
+export const OUTBOX_RETENTION_DAYS = 30;
+
+/** Only one replica fans out at a time, so deliveries are queued in outbox order. */
+const DISPATCH_LOCK = 0x616c6c69; // 'alli'
+
+/**
+ * The delivery worker of one replica. Fan-out: the outbox's new events become one delivery row per
+ * matching webhook (in one statement, under an advisory lock). Delivery: each slot claims one due
+ * delivery with FOR UPDATE SKIP LOCKED — none whose record has an earlier delivery still pending
+ * for the same webhook, so a record's events arrive in version order — reads the record as the
+ * organisation sees it now, POSTs it signed, and records the outcome in the same transaction. If
+ * the process dies mid-delivery its connection closes, the lock goes with it, and another
+ * replica delivers the event: exactly once normally, at least once under crashes.
+ */
+export function startWebhookWorker(reader: ChangeReader, connectionString: string, feed: ChangeFeed | null, settings: WebhookWorkerSettings, logger: Logger): WebhookWorker {
+  const pool = new Pool({
+    connectionString,
+    max: settings.concurrency + 1,
+    // Names the process: which replica holds which delivery shows in pg_stat_activity.
+    application_name: `alliance-graph-webhooks/${process.pid}`,
+    // A delivery holds its transaction open while the receiver answers: this pool's sessions
+    // allow that long (and a little more), whatever the request pool's timeout is.
+    options: `-c TimeZone=UTC -c jit=off -c idle_in_transaction_session_timeout=${settings.timeoutMs + 5_000}`,
+  });
+  // A connection lost while idle, or while checked out (its query fails on its own): not a crash.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const agents = deliveryAgents(settings.production);
+  const documents = new Map<string, DocumentNode>();
+  let stopped = false;
+  let running = 0;
+  let wanted = false;
+  let idle: (() => void) | null = null;
+
+  const dispatch = async (): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [DISPATCH_LOCK]);
+      if (!rows[0].locked) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      const result = await client.query(
+        `WITH claimed AS (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED),
+         queued AS (
+           INSERT INTO webhook_delivery (webhook_id, event_id, event, record_id, record_version)
+           SELECT w.id, o.id, o.event, o.record_id, o.version FROM outbox o JOIN claimed c ON c.id = o.id
+             JOIN webhook w ON o.event = ANY(w.events) AND (o.audience IS NULL OR w.organisation_id = ANY(o.audience))
+           WHERE ${VISIBLE_TO_WEBHOOK}
+           ORDER BY o.id
+           ON CONFLICT DO NOTHING)
+         UPDATE outbox SET dispatched_at = now() WHERE id IN (SELECT id FROM claimed)`,
+      );
+      await client.query('COMMIT');
+      return result.rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const claim = async (client: PoolClient): Promise<Claimed | null> => {
+    const { rows } = await client.query<Claimed>(
+      `SELECT d.id AS delivery_id, d.attempts, d.created_at, w.id AS webhook_id, w.organisation_id, w.url, w.selection, w.purpose,
+              w.secret, w.previous_secret, w.previous_secret_until, o.id::text AS event_id, o.event, o.record_type, o.record_id,
+              o.version, o.acting_org_id, o.audience, o.occurred_at
+         FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.event_id
+        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id AND e.record_id = d.record_id
+                            AND e.status = 'PENDING' AND e.event_id < d.event_id)
+        ORDER BY d.next_attempt_at, d.event_id
+        LIMIT 1
+        FOR UPDATE OF d SKIP LOCKED`,
+    );
+    return rows[0] ?? null;
+  };
+
+  /** The body of a delivery, or null when the organisation may not (or no longer) see the record. */
+  const payload = async (c: Claimed): Promise<string | null> => {
+    let document = documents.get(c.webhook_id + c.selection);
+    if (!document) {
+      document = deliveryDocument(c.selection, c.selection);
+      documents.set(c.webhook_id + c.selection, document);
+    }
+    // As the organisation's engagement managers see the graph, under the creator's purpose of use.
+    const viewer = webhookViewer(c.webhook_id, c.organisation_id, c.purpose as ConsentPurpose);
+    const event: ChangeEvent = {
+      id: c.event_id,
+      type: c.event,
+      recordType: c.record_type,
+      recordId: c.record_id,
+      version: c.version,
+      actingOrgId: c.acting_org_id,
+      audience: c.audience,
+      occurredAt: c.occurred_at,
+    };
+    const result = await executeChange(reader, viewer, { document, operationName: DELIVERY_OPERATION }, event);
+    if (!result) return null;
+    const data = result.data as { changes?: { record?: unknown } } | null | undefined;
+    return JSON.stringify({
+      delivery: toGlobalId('WebhookDelivery', c.delivery_id),
+      event: { id: c.event_id, type: c.event, recordType: c.record_type, version: c.version, occurredAt: c.occurred_at.toISOString() },
+      record: data?.changes?.record ?? null,
+      ...(result.errors ? { errors: result.errors } : {}),
+    });
+  };
+
+  const post = (c: Claimed, body: string): Promise<{ status: number | null; error: string | null }> =>
+    new Promise((resolve) => {
+      const now = Math.floor(Date.now() / 1000);
+      const secrets = [c.secret, ...(c.previous_secret && c.previous_secret_until && c.previous_secret_until > new Date() ? [c.previous_secret] : [])];
+      const send = c.url.startsWith('https:') ? httpsRequest : httpRequest;
+      let settled = false;
+      const done = (status: number | null, error: string | null): void => {
+        if (settled) return;
+        settled = true;
+        resolve({ status, error });
+      };
+      const req = send(
+        c.url,
+        {
+          method: 'POST',
+          agent: agents.agentFor(c.url),
+          timeout: settings.timeoutMs,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'AllianceGraph-Webhooks/1',
+            [SIGNATURE_HEADER]: signatureHeader(secrets, now, body),
+            'x-alliance-event': c.event,
+            'x-alliance-event-id': c.event_id,
+            'x-alliance-delivery': toGlobalId('WebhookDelivery', c.delivery_id),
+          },
+        },
+        (res: IncomingMessage) => {
+          res.resume();
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            done(status, status >= 200 && status < 300 ? null : `HTTP ${status}`);
+          });
+          res.on('error', () => done(res.statusCode ?? null, 'the response broke off'));
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy();
+        done(null, `no answer within ${settings.timeoutMs} ms`);
+      }, settings.timeoutMs);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', (error: NodeJS.ErrnoException) => done(null, describe(error)));
+      req.end(body);
+    });
+
+  /** One delivery, start to end, in one transaction that holds its row lock. False: nothing was due. */
+  const deliverOne = async (): Promise<boolean> => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const c = await claim(client);
+      if (!c) {
+        await client.query('COMMIT');
+        return false;
+      }
+      const body = await payload(c);
+      if (body === null) {
+        // Not (or no longer) visible to the organisation: never sent, and never listed.
+        await client.query('DELETE FROM webhook_delivery WHERE id = $1', [c.delivery_id]);
+      } else {
+        const { status, error } = await post(c, body);
+        if (!error) {
+          await client.query(
+            `UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), last_status_code = $2, last_error = NULL WHERE id = $1`,
+            [c.delivery_id, status],
+          );
+        } else {
+          const attempts = c.attempts + 1;
+          const delay = backoff(attempts, settings);
+          const dead = Date.now() + delay - c.created_at.getTime() > settings.retryForMs;
+          await client.query(
+            `UPDATE webhook_delivery SET attempts = $2, last_status_code = $3, last_error = $4,
+               status = CASE WHEN $5 THEN 'DEAD' ELSE 'PENDING' END, next_attempt_at = now() + $6 * interval '1 millisecond' WHERE id = $1`,
+            [c.delivery_id, attempts, status, error, dead, delay],
+          );
+          if (dead) logger.warn({ webhook: c.webhook_id, event: c.event_id, attempts }, 'webhook delivery dead-lettered');
+        }
+      }
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  let prunedAt = 0;
+  const prune = async (): Promise<void> => {
+    if (Date.now() - prunedAt < 3_600_000) return;
+    prunedAt = Date.now();
+    await pool.query(`DELETE FROM outbox WHERE dispatched_at < now() - make_interval(days => $1)`, [OUTBOX_RETENTION_DAYS]);
+  };
+
+  const loop = async (): Promise<void> => {
+    while (!stopped && wanted) {
+      wanted = false;
+      try {
+        await prune();
+        await dispatch();
+        // One slot first; the others only when there is more than one delivery due.
+        if (await deliverOne()) {
+          const slots = Array.from({ length: settings.concurrency }, async () => {
+            while (!stopped && (await deliverOne()));
+          });
+          await Promise.all(slots);
+        }
+      } catch (error) {
+        if (!stopped) logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook worker: a round failed');
+      }
+    }
+    running -= 1;
+    if (running === 0) idle?.();
+  };
+
+  // Commits come in bursts: a wake waits a few milliseconds so one round serves many events.
+  let pending: NodeJS.Timeout | null = null;
+  const wake = (): void => {
+    wanted = true;
+    if (stopped || running > 0 || pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      if (stopped || running > 0) return;
+      running += 1;
+      void loop();
+    }, WAKE_DELAY_MS);
+  };
+
+  const unsubscribe = feed?.subscribe(() => wake());
+  const poll = setInterval(wake, settings.pollMs);
+  poll.unref();
+  wake();
+
+  return {
+    wake,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (pending) clearTimeout(pending);
+      clearInterval(poll);
+      unsubscribe?.();
+      if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
+      agents.destroy();
+      await pool.end();
+    },
+  };
+}
+
+/** Exponential backoff with jitter: about base·2^(n−1), capped, each between half and all of it. */
+export function backoff(attempt: number, settings: Pick<WebhookWorkerSettings, 'retryBaseMs' | 'retryMaxDelayMs'>): number {
+  const ceiling = Math.min(settings.retryMaxDelayMs, settings.retryBaseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** A transport failure, said without the address it went to. */
+function describe(error: NodeJS.ErrnoException): string {
+  if (/is not allowed/i.test(error.message)) return 'refused: the host resolves to an address that is not public';
+  return error.code ? `connection failed (${error.code})` : 'connection failed';
+}
