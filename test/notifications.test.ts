@@ -311,11 +311,12 @@ describe('webhooks and subscriptions', () => {
     try {
       await recordInteraction(helixEm, [helix]);
       const dead = await waitFor(async () => {
-        const listed = await gql<{ webhooks: { deliveries: { nodes: { status: string; attempts: number; lastError: string; nextAttempt: string | null }[] } }[] }>(
+        const listed = await gql<{ webhookDeliveries: { nodes: { status: string; attempts: number; lastError: string; nextAttempt: string | null }[] } }>(
           helixEm,
-          `query DeadLetters { webhooks { deliveries(first: 5, filter: { statuses: [DEAD] }) { nodes { status attempts lastError nextAttempt } } } }`,
+          `query DeadLetters($hook: ID!) { webhookDeliveries(first: 5, filter: { webhookId: $hook, statuses: [DEAD] }) { nodes { status attempts lastError nextAttempt } } }`,
+          { hook: hook.id },
         );
-        return listed.data?.webhooks[0].deliveries.nodes[0];
+        return listed.data?.webhookDeliveries.nodes[0];
       }, 'a dead letter');
       expect(dead).toMatchObject({ status: 'DEAD', lastError: 'HTTP 500', nextAttempt: null });
       expect(dead.attempts).toBeGreaterThan(3);

@@ -44,8 +44,11 @@ export class DeleteWebhookInput {
   id: string;
 }
 
-@InputType({ description: 'Narrows a webhook\'s deliveries.' })
+@InputType({ description: 'Narrows a list of webhook deliveries.' })
 export class WebhookDeliveryFilter {
+  @Field(() => ID, { nullable: true, description: "Only this webhook's deliveries (on `webhookDeliveries`)." })
+  webhookId?: string | null;
+
   @Field(() => [WebhookDeliveryStatus], { nullable: true, description: 'Only deliveries in these states.' })
   statuses?: WebhookDeliveryStatus[] | null;
 }

@@ -14,6 +14,18 @@ export class WebhookResolver {
     return webhookService.list(ctx);
   }
 
+  @Query(() => WebhookDeliveryConnection, {
+    description: "Deliveries of your organisation's webhooks, newest first: status, attempts, last HTTP status and last error (dead letters included).",
+  })
+  async webhookDeliveries(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => WebhookDeliveryFilter, { nullable: true, description: 'Only these deliveries; all when omitted.' })
+    filter: WebhookDeliveryFilter | null,
+  ): Promise<WebhookDeliveryConnection> {
+    return new WebhookDeliveryConnection(await webhookService.deliveries(ctx, null, page, filter));
+  }
+
   @Mutation(() => WebhookSecretPayload, {
     description:
       'Registers a webhook for your organisation: each subscribed event is POSTed to `url`, signed (X-Alliance-Signature), with `selection` read as your organisation sees the record at delivery time. The signing secret is in this response only.',

@@ -1,7 +1,7 @@
 import { readsWebhooks } from '../../access/rules';
 
 export const webhookRules = {
-  Query: { webhooks: readsWebhooks },
+  Query: { webhooks: readsWebhooks, webhookDeliveries: readsWebhooks },
   Webhook: readsWebhooks,
   WebhookDelivery: readsWebhooks,
   WebhookDeliveryConnection: readsWebhooks,

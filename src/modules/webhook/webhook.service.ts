@@ -40,8 +40,11 @@ export const webhookService = {
     return id ? ((await ctx.scope.rows(Webhook, 'w', { where: 'w.id = :id', params: { id } }))[0] ?? null) : null;
   },
 
-  deliveries(ctx: Context, webhook: Webhook, page: PageArgs, filter: WebhookDeliveryFilter | null): Promise<Page<WebhookDelivery>> {
-    const list = ctx.scope.list(WebhookDelivery, 'd').andWhere('d.webhook_id = :webhookId', { webhookId: webhook.id });
+  /** Deliveries of `webhook` (or of every webhook the viewer may see, narrowed by `filter.webhookId`), newest first. */
+  deliveries(ctx: Context, webhook: Webhook | null, page: PageArgs, filter: WebhookDeliveryFilter | null): Promise<Page<WebhookDelivery>> {
+    const list = ctx.scope.list(WebhookDelivery, 'd');
+    if (webhook) list.andWhere('d.webhook_id = :webhookId', { webhookId: webhook.id });
+    else if (filter?.webhookId != null) list.andWhere('d.webhook_id = :webhookId', { webhookId: fromGlobalId(filter.webhookId, 'Webhook')?.id ?? null });
     if (filter?.statuses?.length) list.andWhere('d.status = ANY(:statuses)', { statuses: filter.statuses });
     return paginate(list, page, { expression: 'd.created_at', cast: 'timestamptz' }, SortDirection.DESC);
   },
