@@ -12,6 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from '../src/database/emb
 import { toGlobalId } from '../src/graphql/global-id';
 import { seedDemo } from '../seeds/demo';
 import { runNotifications } from './notifications';
+import { runImport } from './import';
 
 /**
  * `npm run bench [-- --scale 5 --seconds 5 --connections 10]`: seeds a scaled alliance into a
@@ -49,6 +50,8 @@ const { values } = parseArgs({
     // --notifications: mutation latency with 0 and 100 webhooks, delivery throughput (bench/notifications.ts).
     notifications: { type: 'boolean', default: false },
     cached: { type: 'string', default: '20' },
+    // --import: a 100,000-row file imported, rows/s and peak memory (bench/import.ts).
+    import: { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -279,6 +282,7 @@ async function seededDatabase(scale: number): Promise<{ url: string; cluster?: E
 
 async function main(): Promise<void> {
   if (values.network) return runNetwork();
+  if (values.import) return runImport();
   if (values.notifications) {
     const seeded = await seededDatabase(scale);
     await runNotifications(seeded.db, SECRET);
@@ -395,6 +399,9 @@ interface LoopDelay {
   samples: number;
   /** CPU time of the server's main thread over the window (null off Linux). */
   mainThreadCpuMs: number | null;
+  /** The longest gap between 1 ms ticks of a timer in the server, and the main thread's CPU time within it (10 ms resolution). */
+  longestStallMs: number;
+  longestStallCpuMs: number | null;
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -430,8 +437,10 @@ async function networkRequest(
  * At each scale: a fresh seeded database and a server process, warmed by one other request and
  * one network request of the tiny graph of links between patients (which starts the worker thread); then for ADMIN and
  * ANALYST (two graphs, two cache entries) the cold request, with the server's event-loop delay
- * over it (perf_hooks.monitorEventLoopDelay, 1 ms resolution, inside the server process) and the
- * longest /healthz answer while it ran (another request waiting on the event loop), then
+ * over it (perf_hooks.monitorEventLoopDelay, 1 ms resolution, inside the server process; and the
+ * longest stall of a 1 ms timer with the main thread's CPU time within it, which tells the event
+ * loop held by work from the thread waiting for a core on a loaded machine) and the longest
+ * /healthz answer while it ran (another request waiting on the event loop), then
  * `--cached` sequential cached requests. NETWORK_BETWEENNESS_PIVOTS in the environment reaches
  * the server.
  */
@@ -462,7 +471,7 @@ async function runNetwork(): Promise<void> {
       console.log(`scale ${scale}: the first network request (links between patients only: ${threadStart.edges}) took ${Math.round(threadStart.ms)} ms`);
       for (const [role, token] of Object.entries(tokens)) {
         await ask(server.child, 'loop-reset');
-        // /healthz every 10 ms while the cold request runs: how long another request waits.
+        // /healthz every 25 ms while the cold request runs: how long another request waits.
         let running = true;
         let healthMax = 0;
         const probe = (async () => {
@@ -470,7 +479,7 @@ async function runNetwork(): Promise<void> {
             const started = performance.now();
             await fetch(`${server!.url.replace(/\/graphql$/, '')}/healthz`);
             healthMax = Math.max(healthMax, performance.now() - started);
-            await new Promise((resolve) => setTimeout(resolve, 10));
+            await new Promise((resolve) => setTimeout(resolve, 25));
           }
         })();
         const cold = await networkRequest(server.url, token);
@@ -491,6 +500,7 @@ async function runNetwork(): Promise<void> {
           'loop max ms': +loop.maxMs.toFixed(1),
           'loop p99 ms': +loop.p99Ms.toFixed(1),
           'main-thread CPU ms': loop.mainThreadCpuMs ?? 'n/a',
+          'longest stall ms (CPU in it)': `${Math.round(loop.longestStallMs)} (${loop.longestStallCpuMs ?? 'n/a'})`,
           'healthz max ms': Math.round(healthMax),
           'cached p50 ms': +cached[Math.floor(cached.length / 2)].toFixed(1),
           'cached max ms': +cached[cached.length - 1].toFixed(1),

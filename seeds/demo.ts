@@ -13,6 +13,7 @@ import {
   PartnershipType,
   PartnershipVisibility,
 } from '../src/modules/partnership/partnership.entity';
+import { AssessmentPerspective, QualityCriterion } from '../src/modules/quality/quality.entity';
 import { StakeholderKind } from '../src/modules/stakeholder/stakeholder.entity';
 import { analyzeTables, copyData, copyInto, dropIndexesForLoad, type ColumnSpec, type PgClient, type Queryable } from './bulk-insert';
 import { Random, seedUuid } from './random';
@@ -277,6 +278,21 @@ interface ConsentRow {
   updated_at: string;
 }
 
+interface AssessmentRow {
+  id: string;
+  partnership_id: string;
+  assessor_id: string;
+  perspective: string;
+  recorded_by_user: string;
+  created_at: string;
+}
+interface AssessmentScoreRow {
+  assessment_id: string;
+  criterion: string;
+  score: number;
+  evidence: string | null;
+}
+
 /** The generated alliance, table by table in insertion (foreign-key) order. */
 export interface DemoDataset {
   stakeholder: StakeholderRow[];
@@ -289,6 +305,8 @@ export interface DemoDataset {
   contract: ContractRow[];
   contract_party: ContractPartyRow[];
   consent: ConsentRow[];
+  partnership_assessment: AssessmentRow[];
+  partnership_assessment_score: AssessmentScoreRow[];
 }
 export type SeedTable = keyof DemoDataset;
 
@@ -337,6 +355,10 @@ export const SEED_COLUMNS: { [T in SeedTable]: ColumnSpec<DemoDataset[T][number]
     granted_at: 'timestamptz', expires_at: 'timestamptz', withdrawn_at: 'timestamptz',
     created_at: 'timestamptz', updated_at: 'timestamptz',
   },
+  partnership_assessment: {
+    id: 'uuid', partnership_id: 'uuid', assessor_id: 'uuid', perspective: 'text', recorded_by_user: 'text', created_at: 'timestamptz',
+  },
+  partnership_assessment_score: { assessment_id: 'uuid', criterion: 'text', score: 'int', evidence: 'text' },
 };
 
 export const SEED_TABLES = Object.keys(SEED_COLUMNS) as SeedTable[];
@@ -435,6 +457,7 @@ class DemoBuilder {
   readonly data: DemoDataset = {
     stakeholder: [], affiliation: [], partnership: [], partnership_member: [], interaction: [],
     interaction_participant: [], commitment: [], contract: [], contract_party: [], consent: [],
+    partnership_assessment: [], partnership_assessment_score: [],
   };
   /**
    * Tables no later step adds rows to, as the steps go: the loader builds their indexes and
@@ -497,6 +520,8 @@ class DemoBuilder {
     this.finished.add('contract').add('contract_party');
     yield* this.consentsAll();
     this.finished.add('consent');
+    yield* this.assessmentsAll();
+    this.finished.add('partnership_assessment').add('partnership_assessment_score');
   }
 
   // ----- helpers --------------------------------------------------------------------------
@@ -1674,7 +1699,77 @@ class DemoBuilder {
       );
     }
   }
+
+  // ----- quality assessments (PFMD criteria) -------------------------------------------------
+
+  /**
+   * About two thirds of the partnerships under way or past are assessed: by one to three of their
+   * current member organisations and by about a third of their patient members, some assessors
+   * twice (the earlier assessment is history). Each partnership has a quality of its own that its
+   * assessors score around. A generator of its own, so that adding assessments changed no row of
+   * the tables before them.
+   */
+  private *assessmentsAll(): Generator<void> {
+    const rnd = new Random(SEED + 14);
+    const criteria = Object.values(QualityCriterion);
+    for (const [j, meta] of this.partnerships.entries()) {
+      if (j % (STEP / 4) === 0) yield;
+      const demo = meta.id === DEMO.partnership.id;
+      if (meta.status === PartnershipStatus.PROPOSED || !(demo || rnd.chance(0.65))) continue;
+      const current = meta.current ?? [meta.lead];
+      const orgs = current.filter((n) => n.kind !== StakeholderKind.PATIENT);
+      const assessors = [
+        ...(demo ? orgs.slice(0, 2) : rnd.sample(orgs, rnd.int(1, Math.min(3, orgs.length)))),
+        ...current.filter((n) => n.kind === StakeholderKind.PATIENT && (demo ? n === this.patients[0] : rnd.chance(0.35))),
+      ];
+      const quality = 1.2 + rnd.next() * 2.4;
+      const lo = Math.max((meta.start ?? meta.created) + 14, -700);
+      const hi = meta.status === PartnershipStatus.CONCLUDED && meta.end !== null ? Math.min(meta.end + 30, -1) : -1;
+      for (const assessor of assessors) {
+        const latest = rnd.int(Math.min(lo, hi), hi);
+        const days = rnd.chance(0.3) && latest > lo ? [rnd.int(lo, latest - 1), latest] : [latest];
+        for (const [k, day] of days.entries()) {
+          // An earlier assessment is a little lower: engagement improves once it is looked at.
+          const level = quality - (k < days.length - 1 ? 0.5 : 0);
+          this.pushAssessment(rnd, meta, assessor, day, level, criteria);
+        }
+      }
+    }
+  }
+
+  private pushAssessment(rnd: Random, meta: PartnershipMeta, assessor: Node, day: number, level: number, criteria: QualityCriterion[]): void {
+    const patient = assessor.kind === StakeholderKind.PATIENT;
+    const assessmentId = id.row('partnership_assessment', this.data.partnership_assessment.length);
+    this.data.partnership_assessment.push({
+      id: assessmentId,
+      partnership_id: meta.id,
+      assessor_id: assessor.id,
+      perspective: patient ? AssessmentPerspective.PATIENT : AssessmentPerspective.ORGANISATION,
+      recorded_by_user: patient ? `seed-patient:${assessor.id}` : userOf(assessor.ordinal, 0),
+      created_at: iso(this.workingTime(day, true)),
+    });
+    const scored = criteria.filter(() => rnd.chance(0.8));
+    for (const criterion of scored.length ? scored : [rnd.pick(criteria)]) {
+      this.data.partnership_assessment_score.push({
+        assessment_id: assessmentId,
+        criterion,
+        score: Math.max(0, Math.min(4, Math.round(level + rnd.next() * 2 - 1))),
+        evidence: rnd.chance(0.3) ? rnd.pick(ASSESSMENT_EVIDENCE[criterion]) : null,
+      });
+    }
+  }
 }
+
+/** Evidence a member might give for a criterion's score. */
+const ASSESSMENT_EVIDENCE: Record<QualityCriterion, string[]> = {
+  SHARED_PURPOSE: ['Terms of reference agreed by all partners at the kick-off.', 'Objectives revisited at the mid-term review.'],
+  RESPECT_AND_ACCESSIBILITY: ['Meetings held online and in person, with travel and carer costs covered.', 'Materials offered in plain language.'],
+  REPRESENTATIVENESS: ['Panel recruited through three patient organisations, two countries.', 'No carers or young people on the panel yet.'],
+  ROLES_AND_RESPONSIBILITIES: ['Roles written into the partnership charter.', 'Responsibilities unclear after the change of lead.'],
+  CAPACITY_AND_CAPABILITY: ['EUPATI training offered to every patient partner.', 'Patient partners compensated at fair market value.'],
+  TRANSPARENCY: ['Minutes and decisions shared within two weeks.', 'Lay summary of results published.'],
+  CONTINUITY_AND_SUSTAINABILITY: ['Follow-on panel planned for the next trial phase.', 'Funding ends with the current study.'],
+};
 
 /** Builds the demo alliance in memory (no database): the same scale always gives the same rows. */
 export function generateDemo(scale = 1): DemoDataset {

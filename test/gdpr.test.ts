@@ -12,6 +12,7 @@ import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/st
 import { makeAffiliation } from './support/affiliation.factories';
 import { admin, createTestApp, dataOf, errorCodes, viewerOf, type GqlResult, type TestApp } from './support/app';
 import { makeCommitment } from './support/commitment.factories';
+import { makeAssessment } from './support/quality.factories';
 import { makeConsent } from './support/consent.factories';
 import { ctid, makeContract } from './support/contract.factories';
 import { gid, makeStakeholder } from './support/factories';
@@ -48,6 +49,7 @@ interface ExportDoc {
   commitments: Record<string, unknown>[];
   affiliations: Record<string, unknown>[];
   accessLog: Record<string, unknown>[];
+  qualityAssessments: Record<string, unknown>[];
 }
 
 const exportAs = async (viewer: Viewer, patientId?: string): Promise<GqlResult<{ exportMyData: ExportDoc }>> =>
@@ -103,6 +105,10 @@ async function exportWorld(): Promise<ExportWorld> {
   await makeCommitment(app.db, helix, { beneficiaryId: patient.id, title: 'Send travel refund', partnershipId: partnership.id });
   await makeAffiliation(app.db, patient, cfnet);
   await makeAffiliation(app.db, patient, other, { kind: AffiliationKind.ADVISES });
+  // The patient's own quality assessment of the panel, in their words; Helix's is not theirs to export.
+  const mine = await makeAssessment(app.db, partnership, patient, { SHARED_PURPOSE: 3, RESPECT_AND_ACCESSIBILITY: 2 }, 3);
+  await app.db.query(`UPDATE partnership_assessment_score SET evidence = 'Clear goals from the first meeting' WHERE assessment_id = $1 AND criterion = 'SHARED_PURPOSE'`, [mine.id]);
+  await makeAssessment(app.db, partnership, helix, { SHARED_PURPOSE: 4 }, 2);
   const helixPartner = viewerOf(Role.PARTNER, { orgId: helix.id });
   // An access by another organisation, for the access log; the patient's own reads are not in it.
   dataOf(await app.run(`query($id: ID!) { stakeholder(id: $id) { ... on Patient { displayName conditions } } }`, { id: gid(patient) }, helixPartner));
@@ -160,6 +166,16 @@ describe('exportMyData (Art. 15, 20)', () => {
     expect(doc.commitments).toEqual([
       expect.objectContaining({ title: 'Send travel refund', role: 'BENEFICIARY', partnership: 'Export panel', counterpart: expect.objectContaining({ name: w.helix.name }) }),
     ]);
+    expect(doc.qualityAssessments).toEqual([
+      {
+        partnership: 'Export panel',
+        assessedAt: expect.any(String),
+        scores: [
+          { criterion: 'RESPECT_AND_ACCESSIBILITY', score: 2, evidence: null },
+          { criterion: 'SHARED_PURPOSE', score: 3, evidence: 'Clear goals from the first meeting' },
+        ],
+      },
+    ]);
     expect(doc.affiliations).toHaveLength(2);
     // Another patient is there by no name and no id.
     expect(doc.affiliations).toContainEqual(expect.objectContaining({ kind: 'ADVISES', direction: 'FROM', other: { kind: 'PATIENT', name: 'Patient partner' } }));
@@ -189,7 +205,7 @@ describe('exportMyData (Art. 15, 20)', () => {
         target_type: 'Stakeholder',
         target_id: w.patient.id,
         patient_id: w.patient.id,
-        fields: ['profile', 'consents', 'memberships', 'contracts', 'interactions', 'commitments', 'affiliations', 'accessLog'],
+        fields: ['profile', 'consents', 'memberships', 'contracts', 'interactions', 'commitments', 'affiliations', 'accessLog', 'qualityAssessments'],
       },
     ]);
   });
@@ -317,6 +333,8 @@ describe('erasePatient (Art. 17)', () => {
   let probedBefore: Record<string, string>;
   let dumpBefore: string;
   let erased: { patient: Record<string, unknown> | null; userErrors: unknown[] };
+  let assessment: { id: string };
+  const EVIDENCE = 'Plantevidence: my nurse at the Tobermory clinic';
 
   const relationshipRows = async (id: string) => {
     const [row] = (await app.db.query(
@@ -354,6 +372,9 @@ describe('erasePatient (Art. 17)', () => {
     );
     const contract = await makeContract(app.db, [{ stakeholder: helix }, { stakeholder: patient }], { valueAmount: 500_000, valueCurrency: 'EUR' });
     const interaction = await makeInteraction(app.db, [helix, patient, other], { recordedByOrgId: helix.id, partnershipId: partnership.id });
+    // The patient's quality assessment, their words in its evidence.
+    assessment = await makeAssessment(app.db, partnership, patient, { SHARED_PURPOSE: 3, CONTINUITY_AND_SUSTAINABILITY: 1 }, 1);
+    await app.db.query(`UPDATE partnership_assessment_score SET evidence = $2 WHERE assessment_id = $1`, [assessment.id, EVIDENCE]);
     viewers = {
       ADMIN: admin(),
       'Helix EM': viewerOf(Role.ENGAGEMENT_MANAGER, { orgId: helix.id }),
@@ -434,6 +455,16 @@ describe('erasePatient (Art. 17)', () => {
     // The patient login's idempotency keys are gone with the subject they name.
     expect(dumpBefore).toContain('erase-test-consent');
     expect(dump).not.toContain('erase-test-consent');
+  });
+
+  it("(b') the patient's words in their quality assessments go, their scores stay", async () => {
+    expect(dumpBefore).toContain('Plantevidence');
+    expect(await dumpTables()).not.toContain('Plantevidence');
+    const scores = (await app.db.query(`SELECT criterion, score, evidence FROM partnership_assessment_score WHERE assessment_id = $1 ORDER BY criterion`, [assessment.id])) as unknown[];
+    expect(scores).toEqual([
+      { criterion: 'CONTINUITY_AND_SUSTAINABILITY', score: 1, evidence: null },
+      { criterion: 'SHARED_PURPOSE', score: 3, evidence: null },
+    ]);
   });
 
   it('(c) the relationships stay, and the figures that count them do not move', async () => {

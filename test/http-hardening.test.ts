@@ -343,6 +343,15 @@ describe('rate limits', () => {
     expect(await stakeholderCount()).toBe(before);
   });
 
+  it('counts export downloads against the same per-IP limit (a link is its own credential)', async () => {
+    const server = await serve({ RATE_LIMIT_IP: '2' });
+    const download = () => fetch(server.url.replace(/\/graphql$/, '/export/not-a-link'));
+    expect([(await download()).status, (await download()).status]).toEqual([404, 404]);
+    const limited = await download();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
   it('ignores X-Forwarded-For unless TRUST_PROXY_HOPS says a proxy sets it', async () => {
     const ask = (server: HttpServer, forwardedFor: string): Promise<Reply> =>
       post({ query: '{ health { ok } }' }, { authorization: '', 'x-forwarded-for': forwardedFor }, server.url);

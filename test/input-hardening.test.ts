@@ -289,6 +289,19 @@ const CASES: Record<string, MutationCase> = {
       };
     },
   },
+  assessPartnershipQuality: {
+    record: 'partnership',
+    select: 'id version assessments { scores { criterion evidence } }',
+    readAs: { 'scores.0.evidence': 'assessments.0.scores.0.evidence' },
+    async build() {
+      const [a, b] = [await company(), await company()];
+      const { partnership } = await makePartnership(app.db, [{ stakeholder: a }, { stakeholder: b }]);
+      return {
+        viewer: managerOf(a),
+        input: { partnershipId: pid(partnership), version: partnership.version, scores: [{ criterion: 'SHARED_PURPOSE', score: 3, evidence: 'Minutes of the kick-off.' }] },
+      };
+    },
+  },
   changePartnershipStatus: {
     record: 'partnership',
     select: 'id version',
@@ -430,6 +443,18 @@ const CASES: Record<string, MutationCase> = {
       };
     },
   },
+  importRecords: {
+    record: 'report',
+    select: 'rows created updated unchanged rejectedCount committed',
+    // The file itself is kept nowhere, only the records its rows describe; a bare text is no valid row, so nothing is stored.
+    discarded: ['data'],
+    async build() {
+      return {
+        viewer: admin(),
+        input: { type: 'STAKEHOLDERS', format: 'JSONL', data: JSON.stringify({ externalId: uniq(), kind: 'COMPANY', name: `Imported ${uniq()}` }) },
+      };
+    },
+  },
   erasePatient: {
     record: 'patient',
     select: 'id version pseudonym erasedAt',
@@ -474,6 +499,7 @@ const WITH_FREE_TEXT = [
   'changeCommitmentStatus',
   'proposePartnership',
   'addPartnershipMember',
+  'assessPartnershipQuality',
   'addAffiliation',
   'grantConsent',
   'draftContract',
@@ -481,6 +507,7 @@ const WITH_FREE_TEXT = [
   'recordInteraction',
   'erasePatient',
   'createWebhook',
+  'importRecords',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -743,7 +770,7 @@ describe('string arguments of queries', () => {
 // Numbers
 
 describe('Int arguments', () => {
-  const LISTS = ['stakeholders', 'partnerships', 'commitments', 'contracts', 'interactions', 'affiliations', 'consents', 'auditEvents'];
+  const LISTS = ['stakeholders', 'partnerships', 'commitments', 'contracts', 'interactions', 'affiliations', 'consents', 'auditEvents', 'webhookDeliveries'];
 
   it('every list takes `first` (and is covered here)', () => {
     const withFirst = Object.values(schema.getQueryType()?.getFields() ?? {})

@@ -22,6 +22,7 @@ export interface ActionRecords {
   'partnership:changeStatus': { partnershipId: string };
   'partnership:addMember': { partnershipId: string };
   'partnership:removeMember': { partnershipId: string };
+  'partnership:assessQuality': { partnershipId: string };
   'commitment:make': { committerId: string | null; partnershipId: string | null };
   'commitment:changeStatus': { committerId: string; partnershipId: string | null };
   'contract:draft': { partyIds: readonly (string | null)[] };
@@ -36,6 +37,8 @@ export interface ActionRecords {
   'webhook:create': { organisationId: string | null };
   'webhook:rotateSecret': { organisationId: string };
   'webhook:delete': { organisationId: string };
+  /** A bulk import as a whole; each row then asks the action of the mutation it stands for (src/modules/transfer/). */
+  'transfer:import': Record<string, never>;
 }
 export type Action = keyof ActionRecords;
 
@@ -89,6 +92,17 @@ async function mayRecordAffiliation(scope: Scope, r: { fromId: string; toId: str
   return row.visible ? null : "Recording a patient's affiliation to a patient organisation needs the patient's HEALTH consent for your organisation.";
 }
 
+/**
+ * A quality assessment is a member's own view of the partnership (docs/metrics.md, "Quality"): an
+ * engagement manager for their organisation, a patient for themself, each a current member. The
+ * secretariat is no member and has no view of its own to give.
+ */
+async function assessesAsMember(scope: Scope, viewer: Viewer, partnershipId: string): Promise<string | null> {
+  const assessor = viewer.role === Role.PATIENT ? viewer.patientId : viewer.role === Role.ENGAGEMENT_MANAGER ? viewer.orgId : null;
+  if (assessor !== null && (await scope.currentMemberIds(partnershipId)).includes(assessor)) return null;
+  return 'Only an engagement manager of a current member organisation, or a current patient member, may assess this partnership.';
+}
+
 const patientThemself = (viewer: Viewer, patientId: string): string | null =>
   isAdmin(viewer) || (viewer.role === Role.PATIENT && viewer.patientId === patientId) ? null : 'Only the patient themself or ADMIN may do this.';
 
@@ -124,6 +138,11 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
   'partnership:changeStatus': { mutation: 'changePartnershipStatus', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
   'partnership:addMember': { mutation: 'addPartnershipMember', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
   'partnership:removeMember': { mutation: 'removePartnershipMember', roles: MANAGERS, check: (s, v, r) => actsForPartnership(s, v, r.partnershipId) },
+  'partnership:assessQuality': {
+    mutation: 'assessPartnershipQuality',
+    roles: [Role.ENGAGEMENT_MANAGER, Role.PATIENT],
+    check: (s, v, r) => assessesAsMember(s, v, r.partnershipId),
+  },
   'commitment:make': { mutation: 'makeCommitment', roles: MANAGERS, check: actsForCommitment },
   'commitment:changeStatus': { mutation: 'changeCommitmentStatus', roles: MANAGERS, check: actsForCommitment },
   'contract:draft': { mutation: 'draftContract', roles: MANAGERS, check: (_s, viewer, r) => ofParty(viewer, r.partyIds) },
@@ -167,6 +186,9 @@ export const ACTIONS: { [A in Action]: ActionRule<ActionRecords[A]> } = {
     check: (_s, viewer, r) => ownWebhook(viewer, r.organisationId),
   },
   'webhook:delete': { mutation: 'deleteWebhook', roles: [Role.ENGAGEMENT_MANAGER], check: (_s, viewer, r) => ownWebhook(viewer, r.organisationId) },
+  // Who may import at all; every row is then authorised as its own mutation (createStakeholder,
+  // addAffiliation, proposePartnership, grantConsent …), so an import can do nothing the API would refuse.
+  'transfer:import': { mutation: 'importRecords', roles: MANAGERS },
 };
 
 /** The record type an action's own record is (`<prefix>:…`). */

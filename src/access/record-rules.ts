@@ -13,6 +13,8 @@ export type RecordType =
   | 'Stakeholder'
   | 'Partnership'
   | 'PartnershipMember'
+  | 'PartnershipAssessment'
+  | 'PartnershipAssessmentScore'
   | 'Contract'
   | 'ContractParty'
   | 'Commitment'
@@ -94,6 +96,11 @@ export function recordRules(viewer: Viewer | null): RecordRules {
     Stakeholder: () => 'TRUE',
     Partnership: partnership,
     PartnershipMember: (alias) => `EXISTS (SELECT 1 FROM partnership v_mp WHERE v_mp.id = ${alias}.partnership_id AND ${partnership('v_mp')})`,
+    // A quality assessment (and its scores) is visible with its partnership, like a membership.
+    PartnershipAssessment: (alias) => `EXISTS (SELECT 1 FROM partnership v_ap WHERE v_ap.id = ${alias}.partnership_id AND ${partnership('v_ap')})`,
+    PartnershipAssessmentScore: (alias) =>
+      `EXISTS (SELECT 1 FROM partnership_assessment v_as JOIN partnership v_asp ON v_asp.id = v_as.partnership_id
+        WHERE v_as.id = ${alias}.assessment_id AND ${partnership('v_asp')})`,
     Contract: contract,
     ContractParty: (alias) => `EXISTS (SELECT 1 FROM contract_party v_cp WHERE v_cp.contract_id = ${alias}.contract_id AND v_cp.stakeholder_id IN ${US})`,
     // Without a partnership a commitment is its committer's and beneficiary's business only, and,

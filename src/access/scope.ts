@@ -16,6 +16,8 @@ const RECORD_TYPES = new Set<string>([
   'Stakeholder',
   'Partnership',
   'PartnershipMember',
+  'PartnershipAssessment',
+  'PartnershipAssessmentScore',
   'Contract',
   'ContractParty',
   'Commitment',

@@ -5,6 +5,7 @@ import { Consent } from '../modules/consent/consent.entity';
 import { Contract, ContractParty } from '../modules/contract/contract.entity';
 import { Interaction, InteractionParticipant } from '../modules/interaction/interaction.entity';
 import { Partnership, PartnershipMember } from '../modules/partnership/partnership.entity';
+import { PartnershipAssessment, PartnershipAssessmentScore } from '../modules/quality/quality.entity';
 import { STAKEHOLDER_CLASSES, Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import { IdempotencyKey } from '../shared/idempotency.entity';
 import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
@@ -15,6 +16,8 @@ export const ENTITIES = [
   Affiliation,
   Partnership,
   PartnershipMember,
+  PartnershipAssessment,
+  PartnershipAssessmentScore,
   Commitment,
   Contract,
   ContractParty,

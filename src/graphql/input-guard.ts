@@ -44,6 +44,8 @@ export const MAX_TOKEN_LENGTH = 1_000;
 /** Long free text, keyed `InputType.field`: their own class-validator rule may exceed the ordinary cap. */
 export const LONG_TEXT_FIELDS: Readonly<Record<string, number>> = {
   'RecordInteractionInput.notes': 20_000,
+  // A small file sent inline (the body limit, 64 KB by default, bounds it anyway); larger ones stream through `npm run import`.
+  'ImportRecordsInput.data': 60_000,
 };
 
 

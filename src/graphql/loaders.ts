@@ -6,6 +6,7 @@ import { createContractLoaders } from '../modules/contract/contract.loaders';
 import { createGraphLoaders } from '../modules/graph/graph.loaders';
 import { createInteractionLoaders } from '../modules/interaction/interaction.loaders';
 import { createPartnershipLoaders } from '../modules/partnership/partnership.loaders';
+import { createQualityLoaders } from '../modules/quality/quality.loaders';
 import type { Stakeholder } from '../modules/stakeholder/stakeholder.entity';
 import { createStakeholderLoaders } from '../modules/stakeholder/stakeholder.loaders';
 
@@ -17,6 +18,7 @@ export function createLoaders(scope: Scope) {
     ...stakeholders,
     ...createAffiliationLoaders(scope, prime),
     ...createPartnershipLoaders(scope, prime),
+    ...createQualityLoaders(scope),
     ...createCommitmentLoaders(scope),
     ...createContractLoaders(scope),
     ...createInteractionLoaders(scope),

@@ -16,6 +16,8 @@ import {
   StakeholderPartnershipsResolver,
 } from '../modules/partnership/partnership.resolver';
 import { partnershipRules } from '../modules/partnership/partnership.rules';
+import { PartnershipAssessmentResolver, PartnershipQualityResolver } from '../modules/quality/quality.resolver';
+import { qualityRules } from '../modules/quality/quality.rules';
 import { AffiliationResolver, StakeholderAffiliationsResolver } from '../modules/affiliation/affiliation.resolver';
 import { affiliationRules } from '../modules/affiliation/affiliation.rules';
 import { ConsentResolver, PatientConsentsResolver } from '../modules/consent/consent.resolver';
@@ -40,6 +42,8 @@ import { networkRules } from '../modules/metrics/network.rules';
 import { MetricsRelationshipsResolver } from '../modules/metrics/relationships.resolver';
 import { relationshipsRules } from '../modules/metrics/relationships.rules';
 import { MetricsDisclosureResolver } from '../modules/metrics/disclosure.resolver';
+import { MetricsQualityResolver, QualityMetricsResolver } from '../modules/metrics/quality.resolver';
+import { qualityMetricsRules } from '../modules/metrics/quality.rules';
 import { disclosureRules } from '../modules/metrics/disclosure.rules';
 import { AccessLogEntryResolver, AuditEventResolver, PatientAccessLogResolver } from '../modules/audit/audit.resolver';
 import { auditRules } from '../modules/audit/audit.rules';
@@ -49,6 +53,8 @@ import { ChangeResolver } from '../modules/notification/notification.resolver';
 import { notificationRules } from '../modules/notification/notification.rules';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver';
 import { webhookRules } from '../modules/webhook/webhook.rules';
+import { TransferResolver } from '../modules/transfer/transfer.resolver';
+import { transferRules } from '../modules/transfer/transfer.rules';
 import { HealthResolver } from './health.resolver';
 
 /** Every resolver class of the API, by domain. */
@@ -60,6 +66,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PartnershipResolver,
   PartnershipMemberResolver,
   StakeholderPartnershipsResolver,
+  PartnershipQualityResolver,
+  PartnershipAssessmentResolver,
   CommitmentResolver,
   PartnershipCommitmentsResolver,
   StakeholderCommitmentsResolver,
@@ -85,14 +93,17 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NetworkMetricsResolver,
   MetricsDisclosureResolver,
   MetricsRelationshipsResolver,
+  MetricsQualityResolver,
+  QualityMetricsResolver,
   AuditEventResolver,
   AccessLogEntryResolver,
   PatientAccessLogResolver,
   GdprResolver,
+  TransferResolver,
 ];
 
 /** Object types reached only through an interface. */
 export const ORPHANED_TYPES = [...STAKEHOLDER_CLASSES];
 
 /** Each domain's shield rules (`<domain>.rules.ts`), merged by access/permissions.ts. */
-export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules, auditRules, gdprRules, webhookRules, notificationRules];
+export const RULE_TREES: Record<string, unknown>[] = [viewerRules, stakeholderRules, partnershipRules, qualityRules, commitmentRules, affiliationRules, consentRules, graphRules, nodeRules, contractRules, interactionRules, metricsRules, networkRules, disclosureRules, relationshipsRules, qualityMetricsRules, auditRules, gdprRules, webhookRules, notificationRules, transferRules];

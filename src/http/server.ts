@@ -28,6 +28,7 @@ import { createRateLimits } from './rate-limit';
 import { traceRequest, tracingEnabled } from '../observability/tracing';
 import { createReadiness, type Readiness } from './readiness';
 import { createTrustedDocuments, trustedDocumentsMiddleware } from './trusted-documents';
+import { exportRouter } from './export';
 
 export interface HttpServer {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
@@ -151,7 +152,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }),
     );
   }
-  app.use('/graphql', async (req, res, next) => {
+  // Per IP address, before anything is read: the API and the export downloads (whose link is their credential).
+  app.use(['/graphql', '/export'], async (req, res, next) => {
     const decision = await rateLimits.consumeIp(req.ip ?? 'unknown');
     if (decision.allowed) return next();
     refuse(res, 429, ErrorCode.RATE_LIMITED, 'Too many requests from this address; slow down.', {
@@ -205,6 +207,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
     }),
   );
+  // Downloads behind exportGraph's links (GET /export/<link>, README "Import and export").
+  app.use(exportRouter({ db, schema, audit: config.audit.enabled, logger }));
   // The graph explorer page (GET /explore; a dev-token endpoint in development only).
   app.use(explorerRouter(config));
   app.use((_req, res) => {

@@ -18,6 +18,7 @@ export enum ChangeEventType {
   PARTNERSHIP_STATUS_CHANGED = 'PARTNERSHIP_STATUS_CHANGED',
   PARTNERSHIP_MEMBER_ADDED = 'PARTNERSHIP_MEMBER_ADDED',
   PARTNERSHIP_MEMBER_REMOVED = 'PARTNERSHIP_MEMBER_REMOVED',
+  PARTNERSHIP_QUALITY_ASSESSED = 'PARTNERSHIP_QUALITY_ASSESSED',
   COMMITMENT_MADE = 'COMMITMENT_MADE',
   COMMITMENT_STATUS_CHANGED = 'COMMITMENT_STATUS_CHANGED',
   CONTRACT_DRAFTED = 'CONTRACT_DRAFTED',
@@ -40,6 +41,7 @@ registerEnumType(ChangeEventType, {
     PARTNERSHIP_STATUS_CHANGED: { description: "A partnership's status changed (record: the Partnership)." },
     PARTNERSHIP_MEMBER_ADDED: { description: 'A member joined a partnership (record: the Partnership).' },
     PARTNERSHIP_MEMBER_REMOVED: { description: 'A member left a partnership (record: the Partnership).' },
+    PARTNERSHIP_QUALITY_ASSESSED: { description: "A member assessed a partnership's quality (record: the Partnership, with its new quality)." },
     COMMITMENT_MADE: { description: 'A commitment was made (record: the Commitment).' },
     COMMITMENT_STATUS_CHANGED: { description: 'A commitment was started, fulfilled, missed or withdrawn (record: the Commitment).' },
     CONTRACT_DRAFTED: { description: 'A contract was drafted (record: the Contract).' },
@@ -113,6 +115,8 @@ const EVENTS: Record<Action, { type: ChangeEventType; subject: (record: Written)
   'partnership:changeStatus': { type: ChangeEventType.PARTNERSHIP_STATUS_CHANGED, subject: own('Partnership', 'partnership') },
   'partnership:addMember': { type: ChangeEventType.PARTNERSHIP_MEMBER_ADDED, subject: membership },
   'partnership:removeMember': { type: ChangeEventType.PARTNERSHIP_MEMBER_REMOVED, subject: membership },
+  // The mutation writes the assessment and moves the partnership's version: the record is the Partnership.
+  'partnership:assessQuality': { type: ChangeEventType.PARTNERSHIP_QUALITY_ASSESSED, subject: own('Partnership', 'partnership') },
   'commitment:make': { type: ChangeEventType.COMMITMENT_MADE, subject: own('Commitment', 'commitment') },
   'commitment:changeStatus': { type: ChangeEventType.COMMITMENT_STATUS_CHANGED, subject: own('Commitment', 'commitment') },
   'contract:draft': { type: ChangeEventType.CONTRACT_DRAFTED, subject: own('Contract', 'contract') },
@@ -130,6 +134,10 @@ const EVENTS: Record<Action, { type: ChangeEventType; subject: (record: Written)
   'webhook:create': null,
   'webhook:rotateSecret': null,
   'webhook:delete': null,
+  // A bulk import publishes no event per row: 100,000 rows would be 100,000 webhook deliveries per
+  // subscribed organisation, queued synchronously in the import's transaction. Receivers that need
+  // the imported records read them (or an export) after the import (docs/decisions.md, issue 14).
+  'transfer:import': null,
 };
 
 /** The type of record each event names (a consent's event names its patient). */
@@ -141,6 +149,7 @@ export const EVENT_RECORD_TYPES: Record<ChangeEventType, GlobalIdType> = {
   PARTNERSHIP_STATUS_CHANGED: 'Partnership',
   PARTNERSHIP_MEMBER_ADDED: 'Partnership',
   PARTNERSHIP_MEMBER_REMOVED: 'Partnership',
+  PARTNERSHIP_QUALITY_ASSESSED: 'Partnership',
   COMMITMENT_MADE: 'Commitment',
   COMMITMENT_STATUS_CHANGED: 'Commitment',
   CONTRACT_DRAFTED: 'Contract',

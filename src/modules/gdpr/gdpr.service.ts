@@ -138,6 +138,17 @@ async function sections(ctx: Context, tx: EntityManager, patient: Stakeholder): 
     tx,
   );
 
+  // The patient's own assessments (their words in `evidence`), the history included.
+  const assessments = await s.sql<{ partnership: string | null; created_at: Date; scores: { criterion: string; score: number; evidence: string | null }[] }>(
+    `SELECT pa.title AS partnership, a.created_at,
+       coalesce((SELECT json_agg(json_build_object('criterion', sc.criterion, 'score', sc.score, 'evidence', sc.evidence) ORDER BY sc.criterion)
+                   FROM partnership_assessment_score sc WHERE sc.assessment_id = a.id), '[]') AS scores
+     FROM partnership_assessment a LEFT JOIN partnership pa ON pa.id = a.partnership_id AND ${s.rule('Partnership', 'pa')}
+     WHERE a.assessor_id = :patientId AND ${s.rule('PartnershipAssessment', 'a')} ORDER BY a.created_at, a.id`,
+    p,
+    tx,
+  );
+
   return {
     profile: {
       id: toGlobalId('Stakeholder', patient.id),
@@ -225,6 +236,7 @@ async function sections(ctx: Context, tx: EntityManager, patient: Stakeholder): 
     affiliations: affiliations.map(
       (a): Row => ({ id: toGlobalId('Affiliation', a.id), kind: a.kind, direction: a.direction, since: a.since, until: a.until, other: counterpart(a) }),
     ),
+    qualityAssessments: assessments.map((a): Row => ({ partnership: a.partnership, assessedAt: iso(a.created_at), scores: a.scores })),
     accessLog: accessLog.map(
       (a): Row => ({
         at: iso(a.at),
@@ -335,6 +347,12 @@ export const gdprService = {
             patientId: current.id,
             fields: ['withdrawnAt'],
           })),
+        );
+        // The patient's own words in their quality assessments go; the scores stay, by a tombstone.
+        await tx.query(
+          `UPDATE partnership_assessment_score SET evidence = NULL
+            WHERE evidence IS NOT NULL AND assessment_id IN (SELECT id FROM partnership_assessment WHERE assessor_id = $1)`,
+          [current.id],
         );
         // Keys of the patient's own requests (src/shared/mutation.ts, actingFor): they name the login's subject.
         await tx.query('DELETE FROM idempotency_key WHERE acting_for = $1', [`patient:${current.id}`]);

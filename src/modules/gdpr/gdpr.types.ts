@@ -36,7 +36,9 @@ export interface PatientDataExport {
   affiliations: Row[];
   /** Who accessed the patient's record: organisation, role, purpose, action, fields, time; never the staff member. */
   accessLog: Row[];
+  /** The patient's own quality assessments of partnerships (PFMD criteria), every one ever made, with scores and evidence. */
+  qualityAssessments: Row[];
 }
 
 /** The sections of the document: what the audit row of an export names as its fields. */
-export const EXPORT_SECTIONS = ['profile', 'consents', 'memberships', 'contracts', 'interactions', 'commitments', 'affiliations', 'accessLog'] as const;
+export const EXPORT_SECTIONS = ['profile', 'consents', 'memberships', 'contracts', 'interactions', 'commitments', 'affiliations', 'accessLog', 'qualityAssessments'] as const;

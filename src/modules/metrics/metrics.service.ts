@@ -28,8 +28,9 @@ const EARLY_STAGES = [DevelopmentStage.DISCOVERY, DevelopmentStage.PROTOCOL_DESI
  * The WHERE of one metric's query: the period, the filter and who is asking, as SQL over one
  * record type. ADMIN and ANALYST count the whole alliance (figures only, suppressed below); an
  * ENGAGEMENT_MANAGER counts the records they may see that their own organisation takes part in.
+ * Exported for the other figures of `Metrics` (quality.service.ts).
  */
-class Where {
+export class Where {
   readonly params: Record<string, unknown>;
   readonly whole: boolean;
 
@@ -164,7 +165,7 @@ class Where {
   }
 }
 
-const and = (conditions: string[]): string => (conditions.length ? conditions.join(' AND ') : 'TRUE');
+export const and = (conditions: string[]): string => (conditions.length ? conditions.join(' AND ') : 'TRUE');
 
 async function rows<T>(ctx: Context, where: Where, sql: string, extra: Record<string, unknown> = {}): Promise<T[]> {
   return ctx.scope.sql<T>(sql, { ...where.params, ...extra });

@@ -176,18 +176,21 @@ export function computeNetwork(input: NetworkInput): NetworkOutput {
   const byId = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => (ids[x] < ids[y] ? -1 : ids[x] > ids[y] ? 1 : 0));
   const rankOf = new Int32Array(n);
   byId.forEach((node, rank) => (rankOf[node] = rank));
-  // Links as (lower rank, higher rank), sorted: the canonical graph.
-  const m = input.edges.length / 2;
-  const links = new Int32Array(input.edges.length);
-  const keys = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const [a, b] = [rankOf[input.edges[2 * i]], rankOf[input.edges[2 * i + 1]]];
-    keys[i] = Math.min(a, b) * n + Math.max(a, b);
+  // Links as (lower rank, higher rank), sorted, each once, no loops: the canonical graph.
+  const keys = new Float64Array(input.edges.length / 2);
+  for (let i = 0; i < keys.length; i++) {
+    const a = rankOf[input.edges[2 * i]];
+    const b = rankOf[input.edges[2 * i + 1]];
+    keys[i] = a === b ? -1 : Math.min(a, b) * n + Math.max(a, b);
   }
   keys.sort();
-  for (let i = 0; i < m; i++) {
-    links[2 * i] = Math.floor(keys[i] / n);
-    links[2 * i + 1] = keys[i] % n;
+  const links = new Int32Array(input.edges.length);
+  let m = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] < 0 || (i > 0 && keys[i] === keys[i - 1])) continue;
+    links[2 * m] = Math.floor(keys[i] / n);
+    links[2 * m + 1] = keys[i] % n;
+    m += 1;
   }
 
   const graph = new Graph({ type: 'undirected', multi: false });
@@ -205,9 +208,9 @@ export function computeNetwork(input: NetworkInput): NetworkOutput {
     const exact = betweennessCentrality(graph, { getEdgeWeight: null });
     for (let r = 0; r < n; r++) betweenness[byId[r]] = exact[r] ?? 0;
   } else if (n > 2) {
-    const drawn = drawSources(n, input.pivots, seededRng(graphSeed(ids, byId, links)));
+    const drawn = drawSources(n, input.pivots, seededRng(graphSeed(ids, byId, links.subarray(0, 2 * m))));
     sources = drawn.length;
-    const estimate = sampledBetweenness(n, adjacency(n, links), drawn);
+    const estimate = sampledBetweenness(n, adjacency(n, links.subarray(0, 2 * m)), drawn);
     for (let r = 0; r < n; r++) betweenness[byId[r]] = estimate[r];
   }
 

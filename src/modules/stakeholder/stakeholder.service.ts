@@ -68,7 +68,7 @@ export function escapeLike(text: string): string {
 }
 
 /** Checks which fields of `input` apply to `kind`, and turns them into column values. */
-function fieldValues(kind: StakeholderKind, input: StakeholderFieldsInput): { values: Partial<Stakeholder> } | { errors: UserError[] } {
+export function fieldValues(kind: StakeholderKind, input: StakeholderFieldsInput): { values: Partial<Stakeholder> } | { errors: UserError[] } {
   const errors: UserError[] = [];
   const allowed = new Set<string>([...COMMON_FIELDS, ...KIND_FIELDS[kind]]);
   if (kind === StakeholderKind.PATIENT) allowed.delete('name');
