@@ -188,7 +188,7 @@ export class Partnership {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changePartnershipStatus.' })
+  @Field(() => Int, { description: 'Optimistic-concurrency version: pass it back to changePartnershipStatus or assessPartnershipQuality.' })
   @VersionColumn({ default: 1 })
   version: number;
 
