@@ -534,5 +534,27 @@ describe('across replicas', () => {
       await deleteWebhook(helixEm, hook.id);
     }
   }, 90_000);
-});
 
+  it('a worker process of its own (npm run webhooks) delivers beside an API without one, and stops cleanly on SIGTERM', async () => {
+    await server.webhooks?.stop();
+    const hook = await createWebhook(helixEm, '/dedicated');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'notifications', 'worker.main.ts')], {
+      env: { ...process.env, ...env, DATABASE_URL: app.url, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => output.includes('delivering webhooks'), 'the worker to start', 30_000);
+      const id = await recordInteraction(helixEm, [helix]);
+      await waitFor(() => deliveredTo('/dedicated', id).length > 0, 'the delivery by the worker process');
+      expect(deliveredTo('/dedicated', id)).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await deleteWebhook(helixEm, hook.id);
+    }
+  }, 60_000);
+});

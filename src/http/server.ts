@@ -13,9 +13,10 @@ import type { TokenVerifier } from '../access/token';
 import type { Config } from '../config';
 import { buildContext, type Context, type RequestReport } from '../graphql/context';
 import { appError, ErrorCode } from '../graphql/errors';
-import { createApolloServer, createFormatError } from '../graphql/server';
+import { createApolloServer } from '../graphql/server';
 import { buildAppSchema } from '../graphql/schema';
 import { ChangeFeed } from '../notifications/change-feed';
+import { changeReader } from '../notifications/change-execution';
 import { configureWebhooks } from '../modules/webhook/webhook.service';
 import { startWebhookWorker, type WebhookWorker } from '../notifications/webhook-worker';
 import { attachSubscriptions } from './subscriptions';
@@ -98,7 +99,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   configureWebhooks({ production, limits: config.limits });
   const feed = new ChangeFeed(connectionStringOf(db), logger);
   await feed.start();
-  const reader = { db, schema, formatError: createFormatError(new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}))) };
+  const reader = changeReader(db, schema, config.audit.enabled);
 
   app.use(requestLog(logger));
   // A span per GraphQL request (OTEL_EXPORTER_OTLP_ENDPOINT set): its statements and root fields nest in it.

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Role, type Viewer } from '../access/viewer';
 import { contextFor } from '../graphql/context';
 import { wantedColumns } from '../graphql/deferred-columns';
+import { createFormatError } from '../graphql/server';
 import type { ChangeEvent } from '../shared/outbox';
 import { nodeService } from '../modules/node/node.service';
 
@@ -21,6 +22,13 @@ export interface ChangeReader {
   db: DataSource;
   schema: GraphQLSchema;
   formatError: FormatError;
+  /** Write the audit trail (AUDIT_ENABLED), as for requests. */
+  audit: boolean;
+}
+
+/** What executes events: the app schema, and errors formatted as the HTTP API formats them. */
+export function changeReader(db: DataSource, schema: GraphQLSchema, audit: boolean): ChangeReader {
+  return { db, schema, audit, formatError: createFormatError(new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}))) };
 }
 
 /**
@@ -42,21 +50,41 @@ export function inAudience(event: ChangeEvent, viewer: Viewer): boolean {
  * The one execution path of webhook deliveries and live subscriptions.
  */
 export async function executeChange(reader: ChangeReader, viewer: Viewer, operation: ChangeOperation, event: ChangeEvent): Promise<ExecutionResult | null> {
-  if (!inAudience(event, viewer)) return null;
-  const ctx = contextFor(reader.db, viewer, randomUUID());
+  const [result] = await executeChanges(reader, viewer, operation, [event]);
+  return result;
+}
+
+/**
+ * `executeChange` for several events at once, read together in one context at one moment (a
+ * webhook's batch of due deliveries): their records and relations load in shared batches, and
+ * their audit is written once.
+ */
+export async function executeChanges(
+  reader: ChangeReader,
+  viewer: Viewer,
+  operation: ChangeOperation,
+  events: readonly ChangeEvent[],
+): Promise<(ExecutionResult | null)[]> {
+  const ctx = contextFor(reader.db, viewer, randomUUID(), { audit: reader.audit });
   ctx.report.operation = operation.operationName ?? '(change)';
   ctx.scope.wantColumns(wantedColumns(reader.schema, operation.document));
-  const [record] = await nodeService.load(ctx, event.recordType, [event.recordId]);
-  if (!record) return null;
-  const result = await execute({
-    schema: reader.schema,
-    document: operation.document,
-    rootValue: event,
-    contextValue: ctx,
-    variableValues: operation.variableValues ?? undefined,
-    operationName: operation.operationName ?? undefined,
-  });
+  const heard = events.map((event) => inAudience(event, viewer));
+  const records = await Promise.all(events.map((event, i) => (heard[i] ? nodeService.load(ctx, event.recordType, [event.recordId]) : Promise.resolve([null]))));
+  const results = await Promise.all(
+    events.map(async (event, i): Promise<ExecutionResult | null> => {
+      if (!records[i][0]) return null;
+      const result = await execute({
+        schema: reader.schema,
+        document: operation.document,
+        rootValue: event,
+        contextValue: ctx,
+        variableValues: operation.variableValues ?? undefined,
+        operationName: operation.operationName ?? undefined,
+      });
+      if (!result.errors?.length) return { data: result.data };
+      return { data: result.data, errors: result.errors.map((e: GraphQLError) => reader.formatError(e.toJSON(), e)) as never };
+    }),
+  );
   await ctx.scope.flushAudit();
-  if (!result.errors?.length) return { data: result.data };
-  return { data: result.data, errors: result.errors.map((e: GraphQLError) => reader.formatError(e.toJSON(), e)) as never };
+  return results;
 }

@@ -9,7 +9,7 @@ import { toGlobalId, type GlobalIdType } from '../graphql/global-id';
 import type { Logger } from '../shared/logger';
 import type { ChangeEvent, ChangeEventType } from '../shared/outbox';
 import type { ChangeFeed } from './change-feed';
-import { executeChange, type ChangeReader } from './change-execution';
+import { executeChanges, type ChangeReader } from './change-execution';
 import { DELIVERY_OPERATION, deliveryDocument } from '../modules/webhook/webhook.selection';
 import { SIGNATURE_HEADER, signatureHeader } from '../modules/webhook/webhook.signature';
 import { deliveryAgents } from '../modules/webhook/webhook.url';
@@ -76,8 +76,11 @@ const VISIBLE_TO_WEBHOOK = `CASE o.record_type ${(
   .map(([type, table]) => `WHEN '${type}' THEN EXISTS (SELECT 1 FROM ${table} r WHERE r.id = o.record_id AND ${organisationRule(type, 'r', 'w.organisation_id', 'w.purpose')})`)
   .join(' ')} ELSE FALSE END`;
 
+/** Deliveries of one webhook claimed, read and recorded together. */
+const BATCH = 50;
+
 /** How long a wake waits to gather the events committed meanwhile. */
-const WAKE_DELAY_MS = 5;
+const WAKE_DELAY_MS = 200;
 
 /** Delivered and dead events (and their deliveries) are kept this long for the organisations to look at, then pruned. */
 export const OUTBOX_RETENTION_DAYS = 30;
@@ -102,7 +105,10 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
     application_name: `alliance-graph-webhooks/${process.pid}`,
     // A delivery holds its transaction open while the receiver answers: this pool's sessions
     // allow that long (and a little more), whatever the request pool's timeout is.
-    options: `-c TimeZone=UTC -c jit=off -c idle_in_transaction_session_timeout=${settings.timeoutMs + 5_000}`,
+    // A delivery's own bookkeeping (claim, outcome) commits without waiting for the WAL flush: a
+    // status lost in a database crash means the event is sent again, which at-least-once allows.
+    // The audit of what it read is written by the API's pool, durably, before the POST.
+    options: `-c TimeZone=UTC -c jit=off -c synchronous_commit=off -c idle_in_transaction_session_timeout=${settings.timeoutMs + 5_000}`,
   });
   // A connection lost while idle, or while checked out (its query fails on its own): not a crash.
   pool.on('error', () => undefined);
@@ -144,49 +150,66 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
     }
   };
 
-  const claim = async (client: PoolClient): Promise<Claimed | null> => {
+  /**
+   * Claims up to BATCH due deliveries of one webhook (the one whose delivery is due first), none
+   * whose record has an earlier delivery still pending: a record's events go in version order.
+   */
+  const claim = async (client: PoolClient): Promise<Claimed[]> => {
+    const due = `d.status = 'PENDING' AND d.next_attempt_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id AND e.record_id = d.record_id
+                            AND e.status = 'PENDING' AND e.event_id < d.event_id)`;
     const { rows } = await client.query<Claimed>(
-      `SELECT d.id AS delivery_id, d.attempts, d.created_at, w.id AS webhook_id, w.organisation_id, w.url, w.selection, w.purpose,
+      `WITH first AS (
+         SELECT d.webhook_id FROM webhook_delivery d WHERE ${due} ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE OF d SKIP LOCKED)
+       SELECT d.id AS delivery_id, d.attempts, d.created_at, w.id AS webhook_id, w.organisation_id, w.url, w.selection, w.purpose,
               w.secret, w.previous_secret, w.previous_secret_until, o.id::text AS event_id, o.event, o.record_type, o.record_id,
               o.version, o.acting_org_id, o.audience, o.occurred_at
          FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.event_id
-        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id AND e.record_id = d.record_id
-                            AND e.status = 'PENDING' AND e.event_id < d.event_id)
-        ORDER BY d.next_attempt_at, d.event_id
-        LIMIT 1
+        WHERE d.webhook_id = (SELECT webhook_id FROM first) AND ${due}
+        ORDER BY d.event_id
+        LIMIT ${BATCH}
         FOR UPDATE OF d SKIP LOCKED`,
     );
-    return rows[0] ?? null;
+    return rows;
   };
 
-  /** The body of a delivery, or null when the organisation may not (or no longer) see the record. */
-  const payload = async (c: Claimed): Promise<string | null> => {
-    let document = documents.get(c.webhook_id + c.selection);
+  /**
+   * The bodies of a webhook's claimed deliveries, read together as its organisation sees the
+   * graph now (one context, so the records and their relations load in one batch); null where
+   * the organisation may not (or no longer) see the record.
+   */
+  const payloads = async (batch: Claimed[]): Promise<(string | null)[]> => {
+    const [first] = batch;
+    let document = documents.get(first.webhook_id + first.selection);
     if (!document) {
-      document = deliveryDocument(c.selection, c.selection);
-      documents.set(c.webhook_id + c.selection, document);
+      document = deliveryDocument(first.selection, first.selection);
+      documents.set(first.webhook_id + first.selection, document);
     }
     // As the organisation's engagement managers see the graph, under the creator's purpose of use.
-    const viewer = webhookViewer(c.webhook_id, c.organisation_id, c.purpose as ConsentPurpose);
-    const event: ChangeEvent = {
-      id: c.event_id,
-      type: c.event,
-      recordType: c.record_type,
-      recordId: c.record_id,
-      version: c.version,
-      actingOrgId: c.acting_org_id,
-      audience: c.audience,
-      occurredAt: c.occurred_at,
-    };
-    const result = await executeChange(reader, viewer, { document, operationName: DELIVERY_OPERATION }, event);
-    if (!result) return null;
-    const data = result.data as { changes?: { record?: unknown } } | null | undefined;
-    return JSON.stringify({
-      delivery: toGlobalId('WebhookDelivery', c.delivery_id),
-      event: { id: c.event_id, type: c.event, recordType: c.record_type, version: c.version, occurredAt: c.occurred_at.toISOString() },
-      record: data?.changes?.record ?? null,
-      ...(result.errors ? { errors: result.errors } : {}),
+    const viewer = webhookViewer(first.webhook_id, first.organisation_id, first.purpose as ConsentPurpose);
+    const events = batch.map(
+      (c): ChangeEvent => ({
+        id: c.event_id,
+        type: c.event,
+        recordType: c.record_type,
+        recordId: c.record_id,
+        version: c.version,
+        actingOrgId: c.acting_org_id,
+        audience: c.audience,
+        occurredAt: c.occurred_at,
+      }),
+    );
+    const results = await executeChanges(reader, viewer, { document, operationName: DELIVERY_OPERATION }, events);
+    return results.map((result, i) => {
+      if (!result) return null;
+      const c = batch[i];
+      const data = result.data as { changes?: { record?: unknown } } | null | undefined;
+      return JSON.stringify({
+        delivery: toGlobalId('WebhookDelivery', c.delivery_id),
+        event: { id: c.event_id, type: c.event, recordType: c.record_type, version: c.version, occurredAt: c.occurred_at.toISOString() },
+        record: data?.changes?.record ?? null,
+        ...(result.errors ? { errors: result.errors } : {}),
+      });
     });
   };
 
@@ -235,39 +258,41 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
       req.end(body);
     });
 
-  /** One delivery, start to end, in one transaction that holds its row lock. False: nothing was due. */
-  const deliverOne = async (): Promise<boolean> => {
+  /**
+   * One batch, start to end, in one transaction that holds its row locks: read, POST (the
+   * batch's requests in parallel), record every outcome in one statement. False: nothing was due.
+   */
+  const deliverBatch = async (): Promise<boolean> => {
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const c = await claim(client);
-      if (!c) {
+      const batch = await claim(client);
+      if (batch.length === 0) {
         await client.query('COMMIT');
         return false;
       }
-      const body = await payload(c);
-      if (body === null) {
-        // Not (or no longer) visible to the organisation: never sent, and never listed.
-        await client.query('DELETE FROM webhook_delivery WHERE id = $1', [c.delivery_id]);
-      } else {
-        const { status, error } = await post(c, body);
-        if (!error) {
-          await client.query(
-            `UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), last_status_code = $2, last_error = NULL WHERE id = $1`,
-            [c.delivery_id, status],
-          );
-        } else {
-          const attempts = c.attempts + 1;
-          const delay = backoff(attempts, settings);
-          const dead = Date.now() + delay - c.created_at.getTime() > settings.retryForMs;
-          await client.query(
-            `UPDATE webhook_delivery SET attempts = $2, last_status_code = $3, last_error = $4,
-               status = CASE WHEN $5 THEN 'DEAD' ELSE 'PENDING' END, next_attempt_at = now() + $6 * interval '1 millisecond' WHERE id = $1`,
-            [c.delivery_id, attempts, status, error, dead, delay],
-          );
-          if (dead) logger.warn({ webhook: c.webhook_id, event: c.event_id, attempts }, 'webhook delivery dead-lettered');
-        }
+      const bodies = await payloads(batch);
+      // Not (or no longer) visible to the organisation: never sent, and never listed.
+      const hidden = batch.filter((_c, i) => bodies[i] === null).map((c) => c.delivery_id);
+      if (hidden.length) await client.query('DELETE FROM webhook_delivery WHERE id = ANY($1)', [hidden]);
+      const sent = batch.flatMap((c, i) => (bodies[i] === null ? [] : [{ c, body: bodies[i] as string }]));
+      const outcomes = await Promise.all(sent.map(({ c, body }) => post(c, body)));
+      const rows = sent.map(({ c }, i) => {
+        const { status, error } = outcomes[i];
+        if (!error) return { id: c.delivery_id, status: 'DELIVERED', code: status, error: null, delay: 0 };
+        const delay = backoff(c.attempts + 1, settings);
+        const dead = Date.now() + delay - c.created_at.getTime() > settings.retryForMs;
+        if (dead) logger.warn({ webhook: c.webhook_id, event: c.event_id, attempts: c.attempts + 1 }, 'webhook delivery dead-lettered');
+        return { id: c.delivery_id, status: dead ? 'DEAD' : 'PENDING', code: status, error, delay };
+      });
+      if (rows.length) {
+        await client.query(
+          `UPDATE webhook_delivery d SET status = v.status, attempts = d.attempts + 1, last_status_code = v.code, last_error = v.error,
+             delivered_at = CASE WHEN v.status = 'DELIVERED' THEN now() END, next_attempt_at = now() + v.delay * interval '1 millisecond'
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[]) AS v(id, status, code, error, delay) WHERE d.id = v.id`,
+          [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.code), rows.map((r) => r.error), rows.map((r) => r.delay)],
+        );
       }
       await client.query('COMMIT');
       return true;
@@ -293,10 +318,10 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
       try {
         await prune();
         await dispatch();
-        // One slot first; the others only when there is more than one delivery due.
-        if (await deliverOne()) {
+        // One batch first; the other slots only when there was one.
+        if (await deliverBatch()) {
           const slots = Array.from({ length: settings.concurrency }, async () => {
-            while (!stopped && (await deliverOne()));
+            while (!stopped && (await deliverBatch()));
           });
           await Promise.all(slots);
         }

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { stopTracing } from '../observability/tracing';
+import { ConfigError, loadConfig } from '../config';
+import { connectionStringOf, createDataSource } from '../database/data-source';
+import { buildAppSchema } from '../graphql/schema';
+import { createLogger } from '../shared/logger';
+import { configureSealing } from '../shared/sealing';
+import { ChangeFeed } from './change-feed';
+import { changeReader } from './change-execution';
+import { startWebhookWorker } from './webhook-worker';
+
+/**
+ * `npm run webhooks`: a process that only delivers webhooks (README "Notifications"), beside API
+ * replicas started with WEBHOOK_WORKER=false, so that deliveries never share an event loop with
+ * requests. It needs the API's database (DATABASE_URL) and the same ID_SECRET (deliveries carry
+ * redacted patient ids sealed as the API seals them); it runs no migrations. Any number may run:
+ * they share the work through PostgreSQL. SIGTERM: deliveries in flight finish, then exit 0.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError(['the webhook worker needs DATABASE_URL: the database of the API it delivers for']);
+  const logger = createLogger(config.logLevel);
+  configureSealing(config.idSecret);
+  const db = createDataSource({
+    url: config.databaseUrl,
+    poolSize: config.webhooks.concurrency + 1,
+    applicationName: 'alliance-graph-webhooks',
+    connectTimeoutMs: config.db.connectTimeoutMs,
+    statementTimeoutMs: config.db.statementTimeoutMs,
+    idleInTransactionTimeoutMs: config.db.idleInTransactionTimeoutMs,
+  });
+  await db.initialize();
+  const url = connectionStringOf(db);
+  const feed = new ChangeFeed(url, logger);
+  await feed.start();
+  const worker = startWebhookWorker(changeReader(db, await buildAppSchema(), config.audit.enabled), url, feed, { ...config.webhooks, production: config.nodeEnv === 'production' }, logger);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'webhook worker stopping');
+    await worker.stop();
+    await feed.close();
+    await db.destroy();
+    await stopTracing();
+    logger.info('webhook worker stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  logger.info({ concurrency: config.webhooks.concurrency }, 'delivering webhooks');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
