@@ -165,6 +165,8 @@ function wsClient(token: string | null, url = server.url): Client {
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
+    // Closes are what some tests wait for (on('closed')): not an error to print.
+    onNonLazyError: () => undefined,
   });
 }
 
