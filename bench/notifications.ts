@@ -3,27 +3,45 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createTokenVerifier, mintDevToken } from '../src/access/token';
+import { mintDevToken } from '../src/access/token';
 import { Role } from '../src/access/viewer';
 import { loadConfig } from '../src/config';
 import { connectionStringOf } from '../src/database/data-source';
 import { toGlobalId } from '../src/graphql/global-id';
-import { buildAppSchema } from '../src/graphql/schema';
-import { startHttpServer } from '../src/http/server';
-import { changeReader } from '../src/notifications/change-execution';
-import { startWebhookWorker, type WebhookWorker } from '../src/notifications/webhook-worker';
-import { createLogger } from '../src/shared/logger';
+import { clusterCpuMs, procStat, processCpuMs, startServer, type Server } from './server-child';
+
+/** The ID_SECRET of bench/server-process.ts: a worker process must seal patient ids as its API does. */
+const SERVER_ID_SECRET = 'bench-'.repeat(8);
+
+interface Phase {
+  hooks: 0 | 100;
+  mean: number;
+  p50: number;
+  p95: number;
+  /** CPU time per mutation (ms): the API process, the worker process (if one runs), the database. */
+  apiCpu: number;
+  workerCpu: number | null;
+  dbCpu: number | null;
+}
 
 /**
  * `npm run bench -- --notifications [--scale 1]` (issue 11): the latency of a mutation
- * (recordInteraction, 300 sequential after 30 warm-up) with no webhook registered and with 100
- * (one per organisation), the deliveries made either by a worker in the API's own process (the
- * default, WEBHOOK_WORKER=true) or by a worker process of its own (`npm run webhooks`, the API
- * with WEBHOOK_WORKER=false); and the delivery throughput of one worker (events/s, each read as
- * its organisation sees it, audited, signed and POSTed to a receiver on 127.0.0.1). The API runs
- * in this process; the figures are printed, nothing is asserted.
+ * (recordInteraction, sequential) with no webhook registered and with one per organisation (100),
+ * and the delivery throughput of one worker.
+ *
+ * The API is a process of its own (bench/server-process.ts, with development rules for webhook
+ * URLs so that deliveries may go to 127.0.0.1), as deployed: the client and the receiver, which
+ * stand for the partner's systems, run in this process. Two deployments are measured: the worker
+ * in the API's process (WEBHOOK_WORKER=true, the default) and a worker process of its own
+ * (`npm run webhooks`, the API with WEBHOOK_WORKER=false). In each, phases with 0 and 100
+ * webhooks alternate (0/100, 100/0, 0/100 …) so that the drift of a long run (the tables grow,
+ * the process warms up) falls on both alike; each phase starts once the previous one's deliveries
+ * are done, and is `samples` mutations after 30 unmeasured ones; before the first, the worker is
+ * waited for and `samples` mutations with webhooks warm both paths up. Besides latency, the CPU time per
+ * mutation of the API process, the worker process and the database cluster (when it runs on this
+ * machine) shows what the deliveries cost whatever the noise. Figures are printed, nothing asserted.
  */
-export async function runNotifications(db: DataSource, secret: string, samples = 300, backlog = 2_000): Promise<void> {
+export async function runNotifications(db: DataSource, secret: string, samples = 300, rounds = 3, backlog = 2_000): Promise<void> {
   let delivered = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -35,16 +53,22 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const dbUrl = connectionStringOf(db);
-  // Development rules for URLs (the receiver is on 127.0.0.1); everything else as in production.
-  const env = { NODE_ENV: 'test', JWT_SECRET: secret, DATABASE_URL: dbUrl, RATE_LIMIT_USER: '10000000', RATE_LIMIT_IP: '10000000', LOG_LEVEL: 'silent', WEBHOOK_POLL_MS: '100' };
-  const config = loadConfig({ ...env, WEBHOOK_WORKER: 'false' });
-  const server = await startHttpServer({ db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
-  const schema = await buildAppSchema();
-  const reader = changeReader(db, schema, config.audit.enabled);
-  const inProcess = (): WebhookWorker => startWebhookWorker(reader, dbUrl, null, { ...config.webhooks, production: false }, createLogger('silent'));
-  const ownProcess = async (): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'notifications', 'worker.main.ts')], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: secret });
+  const dbCpu = await databaseCpu(db);
+
+  const api = (worker: boolean): Promise<Server> =>
+    startServer(dbUrl, true, { BENCH_NODE_ENV: 'test', BENCH_WEBHOOK_WORKER: String(worker), RATE_LIMIT_USER: '10000000' });
+  const stopServer = async (server: Server): Promise<void> => {
+    server.child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.send('stop');
+    await exited;
+  };
+  const workerProcess = async (): Promise<ChildProcess> => {
+    // BENCH_CPU_PROF=<folder>: the worker writes a V8 CPU profile there when it stops, as the servers do.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    const child = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'notifications', 'worker.main.ts')], {
+      env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: secret, ID_SECRET: SERVER_ID_SECRET, DATABASE_URL: dbUrl, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -58,8 +82,10 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     return child;
   };
   const stopProcess = async (child: ChildProcess): Promise<void> => {
+    child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
   };
 
   // One webhook per organisation, 100 of them: companies are added when the seed has fewer organisations.
@@ -70,67 +96,158 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   const orgs = (await db.query(`SELECT id FROM stakeholder WHERE kind IN ('COMPANY', 'PATIENT_ORGANISATION', 'RESEARCH_ORGANISATION') AND archived_at IS NULL ORDER BY id LIMIT 100`)) as { id: string }[];
   const [own, other] = orgs;
   const token = await mintDevToken({ role: Role.ENGAGEMENT_MANAGER, org: own.id, sub: 'bench-em' }, config);
-  const post = async (authorization: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  const post = async (server: Server, authorization: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${authorization}` }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data ?? {};
   };
-  const record = () =>
-    post(token, `mutation BenchRecord($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { id } userErrors { message } } }`, {
+  // The interaction is between two organisations: with 100 webhooks, each mutation is two deliveries.
+  const record = (server: Server) =>
+    post(server, token, `mutation BenchRecord($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { id } userErrors { message } } }`, {
       input: { kind: 'CALL', occurredAt: new Date().toISOString(), participantIds: [toGlobalId('Stakeholder', own.id), toGlobalId('Stakeholder', other.id)] },
     });
-  const measure = async (label: string): Promise<number> => {
-    for (let i = 0; i < 30; i++) await record();
+
+  // The webhooks are registered through the API once, kept aside, and put back or taken away between phases.
+  {
+    const server = await api(false);
+    for (const org of orgs) {
+      const em = await mintDevToken({ role: Role.ENGAGEMENT_MANAGER, org: org.id, sub: `bench-em-${org.id}` }, config);
+      await post(server, em, `mutation BenchHook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } userErrors { message } } }`, {
+        input: { url: `${receiverUrl}/${org.id}`, events: ['INTERACTION_RECORDED'], selection: 'fragment BenchSeen on Interaction { id kind occurredAt participants { name } }' },
+      });
+    }
+    await stopServer(server);
+    await db.query(`DROP TABLE IF EXISTS bench_webhook`);
+    await db.query(`CREATE TABLE bench_webhook AS SELECT * FROM webhook`);
+  }
+  const useHooks = async (hooks: 0 | 100): Promise<void> => {
+    await db.query(`DELETE FROM webhook`);
+    if (hooks) await db.query(`INSERT INTO webhook SELECT * FROM bench_webhook`);
+  };
+  /** Until the outbox is fanned out and no delivery is pending (the previous phase's tail is not measured). */
+  const drained = async (): Promise<void> => {
+    for (let waited = 0; waited < 60_000; waited += 50) {
+      const [{ busy }] = (await db.query(
+        `SELECT EXISTS (SELECT 1 FROM outbox WHERE dispatched_at IS NULL) OR EXISTS (SELECT 1 FROM webhook_delivery WHERE status = 'PENDING') AS busy`,
+      )) as { busy: boolean }[];
+      if (!busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the deliveries did not drain within 60 s');
+  };
+
+  const measure = async (server: Server, worker: ChildProcess | null, hooks: 0 | 100, label: string): Promise<Phase> => {
+    for (let i = 0; i < 30; i++) await record(server);
+    const cpu = () => ({ api: processCpuMs(server.child.pid!), worker: worker ? processCpuMs(worker.pid!) : null, db: dbCpu?.() ?? null });
+    const before = cpu();
     const times: number[] = [];
     for (let i = 0; i < samples; i++) {
       const start = process.hrtime.bigint();
-      await record();
+      await record(server);
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
+    const after = cpu();
     times.sort((a, b) => a - b);
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
-    console.log(`${label.padEnd(46)} mean ${mean.toFixed(2)} ms  p50 ${at(0.5)}  p95 ${at(0.95)}  p99 ${at(0.99)}`);
-    return mean;
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+    const phase: Phase = {
+      hooks,
+      mean: times.reduce((a, b) => a + b, 0) / times.length,
+      p50: at(0.5),
+      p95: at(0.95),
+      apiCpu: (after.api - before.api) / samples,
+      workerCpu: after.worker === null || before.worker === null ? null : (after.worker - before.worker) / samples,
+      dbCpu: after.db === null || before.db === null ? null : (after.db - before.db) / samples,
+    };
+    const cpus = [`API ${phase.apiCpu.toFixed(2)}`, ...(phase.workerCpu === null ? [] : [`worker ${phase.workerCpu.toFixed(2)}`]), ...(phase.dbCpu === null ? [] : [`database ${phase.dbCpu.toFixed(2)}`])];
+    console.log(
+      `  ${label.padEnd(34)} mean ${phase.mean.toFixed(2)} ms  p50 ${phase.p50.toFixed(2)}  p95 ${phase.p95.toFixed(2)}  p99 ${at(0.99).toFixed(2)}   CPU/mutation ${cpus.join(', ')} ms`,
+    );
+    return phase;
   };
-  const slower = (x: number, base: number) => `${(((x - base) / base) * 100).toFixed(1)} %`;
+  const alternate = async (server: Server, worker: ChildProcess | null): Promise<Phase[]> => {
+    // Warm-up, not measured: the worker is up (its connections, named for its process, are
+    // open: in the API process it is a thread, which takes a few seconds to start under ts-node),
+    // then mutations with webhooks until both paths have run a while.
+    const name = `alliance-graph-webhooks/${(worker ?? server.child).pid}`;
+    for (let waited = 0; ; waited += 100) {
+      const [{ up }] = (await db.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1) AS up`, [name])) as { up: boolean }[];
+      if (up) break;
+      if (waited > 60_000) throw new Error(`the webhook worker (${name}) did not connect within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await useHooks(100);
+    for (let i = 0; i < samples; i++) await record(server);
+    await drained();
+    const phases: Phase[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const hooks of (round % 2 === 0 ? [0, 100] : [100, 0]) as (0 | 100)[]) {
+        await useHooks(hooks);
+        await drained();
+        phases.push(await measure(server, worker, hooks, `round ${round + 1}, ${hooks} webhooks`));
+      }
+    }
+    return phases;
+  };
+  const summary = (label: string, phases: Phase[]): void => {
+    const avg = (hooks: 0 | 100, pick: (p: Phase) => number | null): number | null => {
+      const values = phases.filter((p) => p.hooks === hooks).map(pick);
+      return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+    };
+    const mean0 = avg(0, (p) => p.mean)!;
+    const mean100 = avg(100, (p) => p.mean)!;
+    const p95 = [avg(0, (p) => p.p95)!, avg(100, (p) => p.p95)!];
+    const cpu = (pick: (p: Phase) => number | null, name: string) => {
+      const [a, b] = [avg(0, pick), avg(100, pick)];
+      return a === null || b === null ? [] : [`${name} ${a.toFixed(2)} → ${b.toFixed(2)}`];
+    };
+    console.log(
+      `  → ${label}: mean ${mean0.toFixed(2)} → ${mean100.toFixed(2)} ms, ${(((mean100 - mean0) / mean0) * 100).toFixed(1)} % with 100 webhooks (target ≤ 10 %); ` +
+        `p95 ${p95[0].toFixed(2)} → ${p95[1].toFixed(2)} ms; CPU/mutation ${[...cpu((p) => p.apiCpu, 'API'), ...cpu((p) => p.workerCpu, 'worker'), ...cpu((p) => p.dbCpu, 'database')].join(', ')} ms`,
+    );
+  };
 
-  console.log(`\nmutation latency, recordInteraction, ${samples} sequential (${orgs.length} organisations)`);
-  let worker = inProcess();
-  const inZero = await measure('0 webhooks, worker in the API process');
-  await worker.stop();
-  const child = await ownProcess();
-  const ownZero = await measure('0 webhooks, worker in its own process');
-  for (const org of orgs) {
-    const em = await mintDevToken({ role: Role.ENGAGEMENT_MANAGER, org: org.id, sub: `bench-em-${org.id}` }, config);
-    await post(em, `mutation BenchHook($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } userErrors { message } } }`, {
-      input: { url: `${receiverUrl}/${org.id}`, events: ['INTERACTION_RECORDED'], selection: 'fragment BenchSeen on Interaction { id kind occurredAt participants { name } }' },
-    });
-  }
-  const ownHundred = await measure(`${orgs.length} webhooks, worker in its own process`);
-  await stopProcess(child);
-  worker = inProcess();
-  const inHundred = await measure(`${orgs.length} webhooks, worker in the API process`);
-  await worker.stop();
-  const pathOnly = await measure(`${orgs.length} webhooks, no worker running`);
-  console.log(`  → ${orgs.length} webhooks against none: ${slower(ownHundred, ownZero)} with the worker in its own process, ${slower(inHundred, inZero)} with it in the API process (target ≤ 10 %)`);
-  console.log(`  → the mutation's own path (no worker): ${pathOnly.toFixed(2)} ms`);
+  console.log(`\nmutation latency, recordInteraction, ${samples} sequential per phase, ${rounds} rounds of 0 and 100 webhooks (${orgs.length} organisations)`);
+  console.log('the worker in the API process (WEBHOOK_WORKER=true):');
+  let server = await api(true);
+  const inProcess = await alternate(server, null);
+  await stopServer(server);
+  console.log('a worker process of its own (npm run webhooks; the API with WEBHOOK_WORKER=false):');
+  server = await api(false);
+  let worker = await workerProcess();
+  const ownProcess = await alternate(server, worker);
+  await stopProcess(worker);
+  console.log('no worker running (the mutation alone, its outbox row left undelivered):');
+  await useHooks(100);
+  await measure(server, null, 100, '100 webhooks');
+  summary('worker in the API process', inProcess);
+  summary('worker in its own process', ownProcess);
 
-  // Throughput of one worker: a backlog queued while no worker runs, then one worker drains it.
+  // Throughput of one worker (its own process): a backlog queued while none runs, then it drains it.
   await db.query(`DELETE FROM webhook WHERE organisation_id <> $1`, [own.id]);
   await db.query(`UPDATE outbox SET dispatched_at = now() WHERE dispatched_at IS NULL`);
   await db.query(`DELETE FROM webhook_delivery`);
-  for (let i = 0; i < backlog; i++) await record();
+  for (let i = 0; i < backlog; i++) await record(server);
+  await stopServer(server);
   delivered = 0;
+  worker = await workerProcess();
   const started = process.hrtime.bigint();
-  worker = inProcess();
   while (delivered < backlog) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await worker.stop();
+  await stopProcess(worker);
   console.log(
-    `\ndelivery throughput, one worker (concurrency ${config.webhooks.concurrency}): ${backlog} events in ${seconds.toFixed(2)} s = ${Math.round(backlog / seconds)} events/s`,
+    `\ndelivery throughput, one worker process (concurrency ${config.webhooks.concurrency}): ${backlog} events in ${seconds.toFixed(2)} s = ${Math.round(backlog / seconds)} events/s`,
   );
-  await server.stop();
+  await db.query(`DROP TABLE bench_webhook`);
   await new Promise((resolve) => receiver.close(resolve));
+}
+
+/**
+ * The database cluster's CPU time so far (ms), when it runs on this machine: found from this
+ * connection's backend, whose parent is the postmaster. Null when it cannot be read (a remote server).
+ */
+async function databaseCpu(db: DataSource): Promise<(() => number) | null> {
+  const [{ pid }] = (await db.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
+  const postmaster = procStat(pid)?.ppid;
+  return postmaster ? () => clusterCpuMs(postmaster) : null;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -13,6 +13,7 @@ import { toGlobalId } from '../src/graphql/global-id';
 import { seedDemo } from '../seeds/demo';
 import { runNotifications } from './notifications';
 import { runImport } from './import';
+import { clusterCpuMs, processCpuMs, procStat, SECRET, startServer, stats, type Server } from './server-child';
 
 /**
  * `npm run bench [-- --scale 5 --seconds 5 --connections 10]`: seeds a scaled alliance into a
@@ -57,15 +58,6 @@ const { values } = parseArgs({
 const scale = Number(values.scale);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
-
-interface Stats {
-  cpuMicros: number;
-  statements: number;
-  rss: number;
-  /** Pool connections in use plus requests waiting for one. */
-  busy: number;
-}
 
 interface Scenario {
   name: string;
@@ -74,43 +66,6 @@ interface Scenario {
   variables?: Record<string, unknown>;
   /** Run on the server started with AUDIT_ENABLED=false. */
   auditOff?: boolean;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** Parent pid and CPU ticks of a process from /proc/<pid>/stat (null if it is gone). */
-function procStat(pid: number): { ppid: number; ticks: number; childTicks: number } | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // Fields after the command name (which may hold spaces): state ppid … utime stime cutime cstime.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]) };
-}
-
-/**
- * CPU time (ms, user + system) the PostgreSQL cluster has used so far: the postmaster, its live
- * children (backends, walwriter, checkpointer …), and through the postmaster's cutime/cstime the
- * children it has already reaped (a backend whose connection closed mid-window still counts).
- */
-function clusterCpuMs(postmasterPid: number): number {
-  const postmaster = procStat(postmasterPid);
-  if (!postmaster) throw new Error(`PostgreSQL (pid ${postmasterPid}) is gone`);
-  let ticks = postmaster.ticks + postmaster.childTicks;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const child = procStat(Number(entry));
-    if (child?.ppid === postmasterPid) ticks += child.ticks;
-  }
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 
@@ -195,27 +150,6 @@ async function prepareDatabase(scale: number): Promise<{ url: string; cluster?: 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), cluster };
-}
-
-function startServer(dbUrl: string, audit: boolean, env: Record<string, string> = {}): Promise<Server> {
-  const child = fork(path.join(__dirname, 'server-process.ts'), [], {
-    // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops.
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
-    env: { ...process.env, ...env, BENCH_DB_URL: dbUrl, BENCH_JWT_SECRET: SECRET, BENCH_AUDIT: String(audit), NODE_ENV: 'production' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    child.once('message', (message) => resolve({ child, url: (message as { ready: string }).ready }));
-  });
-}
-
-function stats(child: ChildProcess): Promise<Stats> {
-  return new Promise((resolve) => {
-    child.once('message', (message) => resolve(message as Stats));
-    child.send('stats');
-  });
 }
 
 /** Are all servers idle (no pool connection in use, no request waiting for one)? */
@@ -595,12 +529,6 @@ function startPeer(dbUrl: string, execPath: string): Promise<Server> {
   });
 }
 
-/** CPU time (ms, user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
-function processCpuMs(pid: number): number {
-  const stat = procStat(pid);
-  if (!stat) throw new Error(`process ${pid} is gone`);
-  return (stat.ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-}
 
 /**
  * Statements counted by pg_stat_statements: every top-level statement any client ran in the bench

@@ -22,8 +22,11 @@ async function main(): Promise<void> {
   const db = createDataSource({ url, poolSize: 10 });
   await db.initialize();
   // Production settings, with rate limits far above what the benchmark sends from one address.
+  // BENCH_NODE_ENV=test (bench/notifications.ts): development rules for webhook URLs, so that
+  // deliveries may go to the receiver on 127.0.0.1; BENCH_WEBHOOK_WORKER: the worker in this process.
   const config = loadConfig({
-    NODE_ENV: 'production',
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    WEBHOOK_WORKER: process.env.BENCH_WEBHOOK_WORKER ?? 'true',
     JWT_SECRET: secret,
     ID_SECRET: 'bench-'.repeat(8),
     DATABASE_URL: url,

@@ -7,8 +7,10 @@ import WebSocket from 'ws';
 import { createTokenVerifier, mintDevToken } from '../src/access/token';
 import { Role } from '../src/access/viewer';
 import { loadConfig } from '../src/config';
-import { toGlobalId } from '../src/graphql/global-id';
+import { fromGlobalId, toGlobalId } from '../src/graphql/global-id';
+import { createLogger } from '../src/shared/logger';
 import { startHttpServer, type HttpServer } from '../src/http/server';
+import { startWebhookThread } from '../src/notifications/webhook-thread';
 import { ConsentScope } from '../src/modules/consent/consent.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { configureWebhooks } from '../src/modules/webhook/webhook.service';
@@ -58,6 +60,8 @@ const behaviour = new Map<string, number | 'hang'>();
 const held: (() => void)[] = [];
 let receiverUrl: string;
 
+const logLines: Record<string, unknown>[] = [];
+
 beforeAll(async () => {
   app = await createTestApp();
   receiver = createServer((req, res) => {
@@ -83,7 +87,9 @@ beforeAll(async () => {
   helix = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'Helix Pharma' });
   north = await makeStakeholder(app.db, StakeholderKind.COMPANY, { name: 'North Biotech' });
   patient = await makeStakeholder(app.db, StakeholderKind.PATIENT, { pseudonym: 'Feed Patient 1' } as never);
-  server = await startHttpServer({ db: app.db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1' });
+  // The API's log lines, the delivery thread's among them (relayed through the API's logger).
+  const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+  server = await startHttpServer({ db: app.db, verifyToken: createTokenVerifier(config), config, port: 0, host: '127.0.0.1', logger });
   helixEm = await mintDevToken({ role: Role.ENGAGEMENT_MANAGER, org: helix.id, sub: 'helix-em' }, config);
   northEm = await mintDevToken({ role: Role.ENGAGEMENT_MANAGER, org: north.id, sub: 'north-em' }, config);
   patientToken = await mintDevToken({ role: Role.PATIENT, patient: patient.id, sub: 'feed-patient' }, config);
@@ -325,6 +331,8 @@ describe('webhooks and subscriptions', () => {
       const tried = received.filter((r) => r.path === '/down').length;
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(received.filter((r) => r.path === '/down')).toHaveLength(tried);
+      // Delivered by the API's worker thread, which logs through the API's logger.
+      expect(logLines).toContainEqual(expect.objectContaining({ msg: 'webhook delivery dead-lettered', thread: 'webhooks', webhook: fromGlobalId(hook.id, 'Webhook')?.id, level: 'warn' }));
     } finally {
       await deleteWebhook(helixEm, hook.id);
     }
@@ -533,6 +541,45 @@ describe('across replicas', () => {
       for (const release of held) release();
       for (const r of [a, b]) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
       await Promise.all([a.exited, b.exited]);
+      await deleteWebhook(helixEm, hook.id);
+    }
+  }, 90_000);
+
+  it('a backlog of more than one batch, queued while no worker ran, is delivered once each by the delivery thread, a record\'s events in version order', async () => {
+    // This process's own worker steps aside; events pile up in the outbox meanwhile.
+    await server.webhooks?.stop();
+    const hook = await createWebhook(helixEm, '/backlog', ['INTERACTION_RECORDED', 'STAKEHOLDER_UPDATED'], `${SELECTION} fragment Org on Stakeholder { id name }`);
+    const rename = (name: string, version: number) =>
+      gql(helixEm, `mutation Rename($input: UpdateStakeholderInput!) { updateStakeholder(input: $input) { stakeholder { version } userErrors { message } } }`, {
+        input: { id: toGlobalId('Stakeholder', helix.id), version, name },
+      });
+    const start = ((await app.db.query('SELECT version FROM stakeholder WHERE id = $1', [helix.id])) as { version: number }[])[0].version;
+    const interactions: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      interactions.push(await recordInteraction(helixEm, [helix]));
+      // Three renames of one record among them: their deliveries must keep version order.
+      if (i % 40 === 0) await rename(`Helix Pharma ${i}`, start + i / 40);
+    }
+    await rename('Helix Pharma', start + 3);
+    const thread = startWebhookThread(
+      { databaseUrl: app.url, db: config.db, settings: { ...config.webhooks, production: false }, audit: true, logLevel: 'warn' },
+      null,
+      createLogger('silent'),
+    );
+    try {
+      await waitFor(() => deliveredTo('/backlog').length >= 124, '124 deliveries', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const bodies = deliveredTo('/backlog').map(bodyOf);
+      expect(bodies).toHaveLength(124);
+      expect(new Set(bodies.map((b) => b.event.id)).size).toBe(124);
+      expect(bodies.filter((b) => b.event.recordType === 'Interaction').map((b) => b.record?.id).sort()).toEqual([...interactions].sort());
+      expect(bodies.filter((b) => b.event.recordType === 'Stakeholder').map((b) => b.event.version)).toEqual([start + 1, start + 2, start + 3, start + 4]);
+      const rows = (await app.db.query(`SELECT status, attempts, count(*)::int AS n FROM webhook_delivery WHERE webhook_id = $1 GROUP BY 1, 2`, [
+        fromGlobalId(hook.id, 'Webhook')?.id,
+      ])) as { status: string; attempts: number; n: number }[];
+      expect(rows).toEqual([{ status: 'DELIVERED', attempts: 1, n: 124 }]);
+    } finally {
+      await thread.stop();
       await deleteWebhook(helixEm, hook.id);
     }
   }, 90_000);

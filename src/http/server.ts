@@ -18,7 +18,8 @@ import { buildAppSchema } from '../graphql/schema';
 import { ChangeFeed } from '../notifications/change-feed';
 import { changeReader } from '../notifications/change-execution';
 import { configureWebhooks } from '../modules/webhook/webhook.service';
-import { startWebhookWorker, type WebhookWorker } from '../notifications/webhook-worker';
+import { startWebhookThread } from '../notifications/webhook-thread';
+import type { WebhookWorker } from '../notifications/webhook-worker';
 import { attachSubscriptions } from './subscriptions';
 import { explorerRouter } from '../explorer/explorer';
 import { graphiqlRouter } from '../explorer/graphiql';
@@ -174,8 +175,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     production,
     logger,
   });
+  // The delivery worker, in a thread of its own (the event loop of requests never runs deliveries).
   const webhooks = config.webhooks.worker
-    ? startWebhookWorker(reader, connectionStringOf(db), feed, { ...config.webhooks, production }, logger)
+    ? startWebhookThread(
+        { databaseUrl: connectionStringOf(db), db: config.db, settings: { ...config.webhooks, production }, audit: config.audit.enabled, logLevel: logger.level },
+        feed,
+        logger,
+      )
     : null;
   app.use('/graphql', trustedDocumentsMiddleware(trusted, (res, message) => refuse(res, 400, ErrorCode.BAD_USER_INPUT, message)));
   app.use('/graphql', (req, _res, next) => {

@@ -15,7 +15,7 @@ import { SIGNATURE_HEADER, signatureHeader } from '../modules/webhook/webhook.si
 import { deliveryAgents } from '../modules/webhook/webhook.url';
 
 export interface WebhookWorkerSettings {
-  /** Deliveries in flight at once (each holds its row lock on a connection of the worker's pool). */
+  /** Batches in flight at once (each holds its deliveries' row locks on a connection of the worker's pool). */
   concurrency: number;
   /** First retry after about this long; each next one twice as long (with jitter), up to maxDelayMs. */
   retryBaseMs: number;
@@ -79,23 +79,31 @@ const VISIBLE_TO_WEBHOOK = `CASE o.record_type ${(
 /** Deliveries of one webhook claimed, read and recorded together. */
 const BATCH = 50;
 
+/** A round delivers a webhook's further full batches for this long, then fans out again. */
+const ROUND_MS = 1_000;
+
 /** How long a wake waits to gather the events committed meanwhile. */
 const WAKE_DELAY_MS = 200;
 
 /** Delivered and dead events (and their deliveries) are kept this long for the organisations to look at, then pruned. */
 export const OUTBOX_RETENTION_DAYS = 30;
 
+/** Outbox events one fan-out statement takes. */
+const DISPATCH_LIMIT = 1000;
+
 /** Only one replica fans out at a time, so deliveries are queued in outbox order. */
 const DISPATCH_LOCK = 0x616c6c69; // 'alli'
 
 /**
- * The delivery worker of one replica. Fan-out: the outbox's new events become one delivery row per
- * matching webhook (in one statement, under an advisory lock). Delivery: each slot claims one due
- * delivery with FOR UPDATE SKIP LOCKED — none whose record has an earlier delivery still pending
- * for the same webhook, so a record's events arrive in version order — reads the record as the
- * organisation sees it now, POSTs it signed, and records the outcome in the same transaction. If
- * the process dies mid-delivery its connection closes, the lock goes with it, and another
- * replica delivers the event: exactly once normally, at least once under crashes.
+ * The delivery worker of one replica (in a thread of the API process, webhook-thread.ts, or a
+ * process of its own, worker.main.ts). Each round: fan-out, in one statement under an advisory
+ * lock, turns the outbox's new events into one delivery row per webhook whose organisation may
+ * see the record, and names the webhooks with due deliveries; then `concurrency` slots each claim
+ * a batch of one of those webhooks with FOR UPDATE SKIP LOCKED — per record only its earliest
+ * pending delivery, so a record's events arrive in version order — read the records as the
+ * organisation sees them now, POST them signed, and record the outcomes in the same transaction.
+ * If the process dies mid-delivery its connection closes, the locks go with it, and another
+ * replica delivers the events: exactly once normally, at least once under crashes.
  */
 export function startWebhookWorker(reader: ChangeReader, connectionString: string, feed: ChangeFeed | null, settings: WebhookWorkerSettings, logger: Logger): WebhookWorker {
   const pool = new Pool({
@@ -116,60 +124,71 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
   const agents = deliveryAgents(settings.production);
   const documents = new Map<string, DocumentNode>();
   let stopped = false;
-  let running = 0;
+  let running = false;
   let wanted = false;
   let idle: (() => void) | null = null;
 
-  const dispatch = async (): Promise<number> => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [DISPATCH_LOCK]);
-      if (!rows[0].locked) {
-        await client.query('ROLLBACK');
-        return 0;
-      }
-      const result = await client.query(
-        `WITH claimed AS (SELECT id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED),
+  /**
+   * Fan-out, in one statement (its own transaction): under the dispatch lock, the outbox's new
+   * events become one delivery per matching webhook, in outbox order. Returns the webhooks that
+   * have due deliveries (retries due first, then those just queued), and whether the outbox had
+   * more new events than one statement takes. A replica that does not get the lock queues
+   * nothing (the one holding it does) and still learns what is due.
+   */
+  const dispatch = async (): Promise<{ webhooks: string[]; more: boolean }> => {
+    const { rows } = await pool.query<{ webhooks: string[] | null; events: number }>({
+      name: 'webhooks-dispatch',
+      text: `WITH locked AS (SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}) AS ok),
+         claimed AS (
+           SELECT id, event, record_type, record_id, version, audience FROM outbox
+            WHERE dispatched_at IS NULL AND (SELECT ok FROM locked) ORDER BY id LIMIT ${DISPATCH_LIMIT} FOR UPDATE SKIP LOCKED),
          queued AS (
            INSERT INTO webhook_delivery (webhook_id, event_id, event, record_id, record_version)
-           SELECT w.id, o.id, o.event, o.record_id, o.version FROM outbox o JOIN claimed c ON c.id = o.id
+           SELECT w.id, o.id, o.event, o.record_id, o.version FROM claimed o
              JOIN webhook w ON o.event = ANY(w.events) AND (o.audience IS NULL OR w.organisation_id = ANY(o.audience))
            WHERE ${VISIBLE_TO_WEBHOOK}
            ORDER BY o.id
-           ON CONFLICT DO NOTHING)
-         UPDATE outbox SET dispatched_at = now() WHERE id IN (SELECT id FROM claimed)`,
-      );
-      await client.query('COMMIT');
-      return result.rowCount ?? 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+           ON CONFLICT DO NOTHING
+           RETURNING webhook_id),
+         marked AS (UPDATE outbox o SET dispatched_at = now() FROM claimed c WHERE o.id = c.id),
+         due AS (
+           SELECT webhook_id, min(next_attempt_at) AS due_at FROM webhook_delivery
+            WHERE status = 'PENDING' AND next_attempt_at <= now() GROUP BY webhook_id
+           UNION ALL SELECT DISTINCT webhook_id, now() FROM queued)
+       SELECT (SELECT count(*)::int FROM claimed) AS events,
+              (SELECT array_agg(webhook_id ORDER BY due_at) FROM (SELECT webhook_id, min(due_at) AS due_at FROM due GROUP BY webhook_id) w) AS webhooks`,
+    });
+    return { webhooks: rows[0].webhooks ?? [], more: rows[0].events >= DISPATCH_LIMIT };
   };
 
   /**
-   * Claims up to BATCH due deliveries of one webhook (the one whose delivery is due first), none
-   * whose record has an earlier delivery still pending: a record's events go in version order.
+   * Claims up to BATCH due deliveries of one webhook, in event order, each the earliest delivery
+   * still pending for its record: a record's events go in version order (a later one waits while
+   * an earlier one is pending, retried later or being delivered by another slot or replica). The
+   * heads are found in one pass over the webhook's pending deliveries, whatever the table's
+   * statistics; the status and due time are checked again on each row as it is locked (another
+   * replica may have delivered it meanwhile).
    */
-  const claim = async (client: PoolClient): Promise<Claimed[]> => {
-    const due = `d.status = 'PENDING' AND d.next_attempt_at <= now()
-          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id AND e.record_id = d.record_id
-                            AND e.status = 'PENDING' AND e.event_id < d.event_id)`;
-    const { rows } = await client.query<Claimed>(
-      `WITH first AS (
-         SELECT d.webhook_id FROM webhook_delivery d WHERE ${due} ORDER BY d.next_attempt_at, d.event_id LIMIT 1 FOR UPDATE OF d SKIP LOCKED)
+  const claim = async (client: PoolClient, webhookId: string): Promise<Claimed[]> => {
+    const { rows } = await client.query<Claimed>({
+      name: 'webhooks-claim',
+      text: `WITH heads AS MATERIALIZED (
+         SELECT DISTINCT ON (record_id) id, event_id, next_attempt_at FROM webhook_delivery
+          WHERE webhook_id = $1 AND status = 'PENDING' ORDER BY record_id, event_id),
+       claimed AS (
+         SELECT d.id FROM (SELECT id, event_id FROM heads WHERE next_attempt_at <= now() ORDER BY event_id) h
+           JOIN webhook_delivery d ON d.id = h.id
+          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+          ORDER BY h.event_id
+          LIMIT ${BATCH}
+          FOR UPDATE OF d SKIP LOCKED)
        SELECT d.id AS delivery_id, d.attempts, d.created_at, w.id AS webhook_id, w.organisation_id, w.url, w.selection, w.purpose,
               w.secret, w.previous_secret, w.previous_secret_until, o.id::text AS event_id, o.event, o.record_type, o.record_id,
               o.version, o.acting_org_id, o.audience, o.occurred_at
-         FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.event_id
-        WHERE d.webhook_id = (SELECT webhook_id FROM first) AND ${due}
-        ORDER BY d.event_id
-        LIMIT ${BATCH}
-        FOR UPDATE OF d SKIP LOCKED`,
-    );
+         FROM claimed c JOIN webhook_delivery d ON d.id = c.id JOIN webhook w ON w.id = d.webhook_id JOIN outbox o ON o.id = d.event_id
+        ORDER BY d.event_id`,
+      values: [webhookId],
+    });
     return rows;
   };
 
@@ -259,19 +278,21 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
     });
 
   /**
-   * One batch, start to end, in one transaction that holds its row locks: read, POST (the
-   * batch's requests in parallel), record every outcome in one statement. False: nothing was due.
+   * One batch of one webhook, start to end, in one transaction that holds its row locks: read,
+   * POST (the batch's requests in parallel), record every outcome in one statement. `full` is
+   * called as soon as a full batch is claimed (the webhook may have more due).
    */
-  const deliverBatch = async (): Promise<boolean> => {
+  const deliverBatch = async (webhookId: string, full: () => void): Promise<void> => {
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const batch = await claim(client);
+      const batch = await claim(client, webhookId);
       if (batch.length === 0) {
         await client.query('COMMIT');
-        return false;
+        return;
       }
+      if (batch.length === BATCH) full();
       const bodies = await payloads(batch);
       // Not (or no longer) visible to the organisation: never sent, and never listed.
       const hidden = batch.filter((_c, i) => bodies[i] === null).map((c) => c.delivery_id);
@@ -287,15 +308,15 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
         return { id: c.delivery_id, status: dead ? 'DEAD' : 'PENDING', code: status, error, delay };
       });
       if (rows.length) {
-        await client.query(
-          `UPDATE webhook_delivery d SET status = v.status, attempts = d.attempts + 1, last_status_code = v.code, last_error = v.error,
+        await client.query({
+          name: 'webhooks-record',
+          text: `UPDATE webhook_delivery d SET status = v.status, attempts = d.attempts + 1, last_status_code = v.code, last_error = v.error,
              delivered_at = CASE WHEN v.status = 'DELIVERED' THEN now() END, next_attempt_at = now() + v.delay * interval '1 millisecond'
            FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[]) AS v(id, status, code, error, delay) WHERE d.id = v.id`,
-          [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.code), rows.map((r) => r.error), rows.map((r) => r.delay)],
-        );
+          values: [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.code), rows.map((r) => r.error), rows.map((r) => r.delay)],
+        });
       }
       await client.query('COMMIT');
-      return true;
     } catch (error) {
       broken = true;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -312,38 +333,79 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
     await pool.query(`DELETE FROM outbox WHERE dispatched_at < now() - make_interval(days => $1)`, [OUTBOX_RETENTION_DAYS]);
   };
 
-  const loop = async (): Promise<void> => {
-    while (!stopped && wanted) {
-      wanted = false;
-      try {
-        await prune();
-        await dispatch();
-        // One batch first; the other slots only when there was one.
-        if (await deliverBatch()) {
-          const slots = Array.from({ length: settings.concurrency }, async () => {
-            while (!stopped && (await deliverBatch()));
-          });
-          await Promise.all(slots);
+  /**
+   * One round: fan out, then deliver every due batch, `concurrency` at a time (a slow receiver
+   * holds one slot). A full batch puts its webhook back in the queue as soon as it is claimed, so
+   * that free slots deliver its next batches meanwhile; for at most ROUND_MS, then the next round
+   * fans out what committed since. True: a limit was reached and more work is waiting.
+   */
+  const round = async (): Promise<boolean> => {
+    await prune();
+    const { webhooks, more } = await dispatch();
+    const started = Date.now();
+    const queue = [...webhooks];
+    let again = more;
+    let active = 0;
+    let failure: unknown = null;
+    await new Promise<void>((resolve) => {
+      const next = (): void => {
+        while (active < settings.concurrency && queue.length > 0 && !stopped && failure === null) {
+          const webhookId = queue.shift() as string;
+          active += 1;
+          const full = (): void => {
+            again = true;
+            if (Date.now() - started < ROUND_MS) {
+              queue.push(webhookId);
+              next();
+            }
+          };
+          deliverBatch(webhookId, full)
+            .catch((error: unknown) => {
+              failure ??= error;
+            })
+            .finally(() => {
+              active -= 1;
+              next();
+            });
         }
-      } catch (error) {
-        if (!stopped) logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook worker: a round failed');
-      }
-    }
-    running -= 1;
-    if (running === 0) idle?.();
+        if (active === 0) resolve();
+      };
+      next();
+    });
+    if (failure !== null) throw failure;
+    return again;
   };
 
-  // Commits come in bursts: a wake waits a few milliseconds so one round serves many events.
   let pending: NodeJS.Timeout | null = null;
-  const wake = (): void => {
-    wanted = true;
-    if (stopped || running > 0 || pending) return;
+  const loop = async (): Promise<void> => {
+    let again = false;
+    try {
+      again = await round();
+    } catch (error) {
+      if (!stopped) logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook worker: a round failed');
+    }
+    running = false;
+    if (stopped) idle?.();
+    // A backlog: at once. Commits meanwhile: after the gathering delay, like any wake.
+    else if (again) start();
+    else if (wanted) schedule();
+  };
+  const start = (): void => {
+    wanted = false;
+    running = true;
+    void loop();
+  };
+  // Commits come in bursts: a wake waits a little so that one round serves many events.
+  const schedule = (): void => {
     pending = setTimeout(() => {
       pending = null;
-      if (stopped || running > 0) return;
-      running += 1;
-      void loop();
+      if (!stopped && !running) start();
     }, WAKE_DELAY_MS);
+  };
+  const wake = (): void => {
+    wanted = true;
+    if (stopped || running || pending) return;
+    schedule();
   };
 
   const unsubscribe = feed?.subscribe(() => wake());
@@ -359,7 +421,7 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
       if (pending) clearTimeout(pending);
       clearInterval(poll);
       unsubscribe?.();
-      if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
+      if (running) await new Promise<void>((resolve) => (idle = resolve));
       agents.destroy();
       await pool.end();
     },

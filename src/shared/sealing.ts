@@ -12,6 +12,11 @@ export function configureSealing(secret: string | undefined): void {
   master = secret ?? DEV_SECRET;
 }
 
+/** The secret sealing uses now: a worker thread of this process seals with the same (notifications/webhook-thread.ts). */
+export function sealingSecret(): string {
+  return master;
+}
+
 const key = (purpose: string): Buffer => createHmac('sha256', master).update(`alliance-graph:${purpose}`).digest();
 
 /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Worker, ResourceLimits } from 'node:worker_threads';
+import { startThread } from '../../shared/threads';
 import type { NetworkInput, NetworkJob, NetworkOutput, NetworkReply } from './network.compute';
 
 /** The computation failed in the worker thread, or the thread died; the request fails, the next one starts a new thread. */
@@ -17,19 +18,9 @@ export interface NetworkWorkerOptions {
   resourceLimits?: ResourceLimits;
 }
 
-/**
- * The thread's entry: network.worker.js next to this file when compiled (`npm start`); as
- * TypeScript (`npm run dev`, `npm run bench`, jest, whose transform does not reach worker threads)
- * the thread registers ts-node itself first, unless an inherited `-r ts-node/register` already has.
- */
-function startThread(options: NetworkWorkerOptions): Worker {
-  const extension = path.extname(__filename);
-  const entry = path.join(__dirname, `network.worker${extension}`);
-  if (extension !== '.ts') return new Worker(entry, { resourceLimits: options.resourceLimits });
-  const bootstrap = `
-    if (!require.extensions['.ts']) require('ts-node').register({ transpileOnly: true, projectSearchDir: ${JSON.stringify(__dirname)} });
-    require(${JSON.stringify(entry)});`;
-  return new Worker(bootstrap, { eval: true, resourceLimits: options.resourceLimits });
+/** The thread's entry: network.worker(.js|.ts) next to this file (shared/threads.ts). */
+function startNetworkThread(options: NetworkWorkerOptions): Worker {
+  return startThread(path.join(__dirname, 'network.worker'), { resourceLimits: options.resourceLimits, callerFile: __filename });
 }
 
 /**
@@ -70,7 +61,7 @@ export class NetworkWorker {
   }
 
   private start(): Worker {
-    const thread = startThread(this.options);
+    const thread = startNetworkThread(this.options);
     this.thread = thread;
     thread.unref();
     thread.on('message', (reply: NetworkReply) => {
