@@ -11,6 +11,7 @@ import { fromGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/shared/logger';
 import { startHttpServer, type HttpServer } from '../src/http/server';
 import { startWebhookThread } from '../src/notifications/webhook-thread';
+import { OUTBOX_RETENTION_DAYS } from '../src/notifications/webhook-worker';
 import { ConsentScope } from '../src/modules/consent/consent.entity';
 import { StakeholderKind, type Stakeholder } from '../src/modules/stakeholder/stakeholder.entity';
 import { configureWebhooks } from '../src/modules/webhook/webhook.service';
@@ -545,7 +546,7 @@ describe('across replicas', () => {
     }
   }, 90_000);
 
-  it('a backlog of more than one batch, queued while no worker ran, is delivered once each by the delivery thread, a record\'s events in version order', async () => {
+  it('a backlog of more than one batch, queued while no worker ran, is delivered once each by the delivery thread, a record\'s events in version order; events past the retention are pruned', async () => {
     // This process's own worker steps aside; events pile up in the outbox meanwhile.
     await server.webhooks?.stop();
     const hook = await createWebhook(helixEm, '/backlog', ['INTERACTION_RECORDED', 'STAKEHOLDER_UPDATED'], `${SELECTION} fragment Org on Stakeholder { id name }`);
@@ -561,6 +562,19 @@ describe('across replicas', () => {
       if (i % 40 === 0) await rename(`Helix Pharma ${i}`, start + i / 40);
     }
     await rename('Helix Pharma', start + 3);
+    // Two events dispatched long ago: the one past the retention is pruned by the thread's first round, with its delivery.
+    const old = (await app.db.query(
+      `INSERT INTO outbox (event, record_type, record_id, version, occurred_at, dispatched_at)
+       VALUES ('STAKEHOLDER_UPDATED', 'Stakeholder', $1, 1, now() - interval '31 days', now() - make_interval(days => $2 + 1)),
+              ('STAKEHOLDER_UPDATED', 'Stakeholder', $1, 1, now() - interval '29 days', now() - make_interval(days => $2 - 1))
+       RETURNING id::text AS id`,
+      [helix.id, OUTBOX_RETENTION_DAYS],
+    )) as { id: string }[];
+    await app.db.query(`INSERT INTO webhook_delivery (webhook_id, event_id, event, record_id, record_version, status) VALUES ($1, $2, 'STAKEHOLDER_UPDATED', $3, 1, 'DELIVERED')`, [
+      fromGlobalId(hook.id, 'Webhook')?.id,
+      old[0].id,
+      helix.id,
+    ]);
     const thread = startWebhookThread(
       { databaseUrl: app.url, db: config.db, settings: { ...config.webhooks, production: false }, audit: true, logLevel: 'warn' },
       null,
@@ -577,7 +591,10 @@ describe('across replicas', () => {
       const rows = (await app.db.query(`SELECT status, attempts, count(*)::int AS n FROM webhook_delivery WHERE webhook_id = $1 GROUP BY 1, 2`, [
         fromGlobalId(hook.id, 'Webhook')?.id,
       ])) as { status: string; attempts: number; n: number }[];
+      // (The old event's delivery went with it.)
       expect(rows).toEqual([{ status: 'DELIVERED', attempts: 1, n: 124 }]);
+      const kept = (await app.db.query(`SELECT id::text AS id FROM outbox WHERE id = ANY($1::bigint[])`, [old.map((o) => o.id)])) as { id: string }[];
+      expect(kept.map((k) => k.id)).toEqual([old[1].id]);
     } finally {
       await thread.stop();
       await deleteWebhook(helixEm, hook.id);
