@@ -32,13 +32,15 @@ interface Phase {
  * The API is a process of its own (bench/server-process.ts, with development rules for webhook
  * URLs so that deliveries may go to 127.0.0.1), as deployed: the client and the receiver, which
  * stand for the partner's systems, run in this process. Two deployments are measured: the worker
- * in the API's process (WEBHOOK_WORKER=true, the default) and a worker process of its own
- * (`npm run webhooks`, the API with WEBHOOK_WORKER=false). In each, phases with 0 and 100
- * webhooks alternate (0/100, 100/0, 0/100 …) so that the drift of a long run (the tables grow,
- * the process warms up) falls on both alike; each phase starts once the previous one's deliveries
- * are done, and is `samples` mutations after 30 unmeasured ones; before the first, the worker is
- * waited for and `samples` mutations with webhooks warm both paths up. Besides latency, the CPU time per
- * mutation of the API process, the worker process and the database cluster (when it runs on this
+ * in a thread of the API's process (WEBHOOK_WORKER=true, the default) and a worker process of
+ * its own (`npm run webhooks`, the API with WEBHOOK_WORKER=false). Each of `rounds` rounds starts
+ * both afresh, in alternating order, and in each a phase with 0 and one with 100 webhooks, also in
+ * alternating order, so that the drift of a long run (a young database, autovacuum, the tables
+ * growing) falls on both alike. Before its phases, a deployment's worker is waited for and
+ * `samples` mutations with webhooks warm it up; each phase starts once the previous one's
+ * deliveries are done, and is `samples` mutations after 30 unmeasured ones. Besides latency, the
+ * CPU time per mutation of the API process, the worker process and the database cluster (when it
+ * runs on this
  * machine) shows what the deliveries cost whatever the noise. Figures are printed, nothing asserted.
  */
 export async function runNotifications(db: DataSource, secret: string, samples = 300, rounds = 3, backlog = 2_000): Promise<void> {
@@ -165,10 +167,15 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     );
     return phase;
   };
-  const alternate = async (server: Server, worker: ChildProcess | null): Promise<Phase[]> => {
-    // Warm-up, not measured: the worker is up (its connections, named for its process, are
-    // open: in the API process it is a thread, which takes a few seconds to start under ts-node),
-    // then mutations with webhooks until both paths have run a while.
+  /**
+   * One deployment's turn in a round: the API (and the worker process) started afresh; a warm-up,
+   * not measured, once the worker is up (its connections, named for its process, are open: in
+   * the API process it is a thread, which takes a few seconds to start under ts-node) — `samples`
+   * mutations with webhooks; then a phase with 0 and one with 100 webhooks, in `order`.
+   */
+  const turn = async (ownWorker: boolean, order: (0 | 100)[], round: number): Promise<Phase[]> => {
+    const server = await api(!ownWorker);
+    const worker = ownWorker ? await workerProcess() : null;
     const name = `alliance-graph-webhooks/${(worker ?? server.child).pid}`;
     for (let waited = 0; ; waited += 100) {
       const [{ up }] = (await db.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = $1) AS up`, [name])) as { up: boolean }[];
@@ -180,13 +187,13 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     for (let i = 0; i < samples; i++) await record(server);
     await drained();
     const phases: Phase[] = [];
-    for (let round = 0; round < rounds; round++) {
-      for (const hooks of (round % 2 === 0 ? [0, 100] : [100, 0]) as (0 | 100)[]) {
-        await useHooks(hooks);
-        await drained();
-        phases.push(await measure(server, worker, hooks, `round ${round + 1}, ${hooks} webhooks`));
-      }
+    for (const hooks of order) {
+      await useHooks(hooks);
+      await drained();
+      phases.push(await measure(server, worker, hooks, `round ${round + 1}, ${ownWorker ? 'own process' : 'API process'}, ${hooks} webhooks`));
     }
+    if (worker) await stopProcess(worker);
+    await stopServer(server);
     return phases;
   };
   const summary = (label: string, phases: Phase[]): void => {
@@ -207,17 +214,20 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     );
   };
 
-  console.log(`\nmutation latency, recordInteraction, ${samples} sequential per phase, ${rounds} rounds of 0 and 100 webhooks (${orgs.length} organisations)`);
-  console.log('the worker in the API process (WEBHOOK_WORKER=true):');
-  let server = await api(true);
-  const inProcess = await alternate(server, null);
-  await stopServer(server);
-  console.log('a worker process of its own (npm run webhooks; the API with WEBHOOK_WORKER=false):');
-  server = await api(false);
-  let worker = await workerProcess();
-  const ownProcess = await alternate(server, worker);
-  await stopProcess(worker);
+  console.log(`\nmutation latency, recordInteraction, ${samples} sequential per phase; ${rounds} rounds, each of both deployments with 0 and 100 webhooks (${orgs.length} organisations)`);
+  // Each round starts both deployments afresh, in alternating order (and 0/100 in alternating
+  // order within them): what comes first in a run (a young database, autovacuum catching up
+  // after the seed) falls on both alike.
+  const inProcess: Phase[] = [];
+  const ownProcess: Phase[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = (round % 2 === 0 ? [0, 100] : [100, 0]) as (0 | 100)[];
+    for (const ownWorker of round % 2 === 0 ? [false, true] : [true, false]) {
+      (ownWorker ? ownProcess : inProcess).push(...(await turn(ownWorker, order, round)));
+    }
+  }
   console.log('no worker running (the mutation alone, its outbox row left undelivered):');
+  const server = await api(false);
   await useHooks(100);
   await measure(server, null, 100, '100 webhooks');
   summary('worker in the API process', inProcess);
@@ -230,7 +240,7 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   for (let i = 0; i < backlog; i++) await record(server);
   await stopServer(server);
   delivered = 0;
-  worker = await workerProcess();
+  const worker = await workerProcess();
   const started = process.hrtime.bigint();
   while (delivered < backlog) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

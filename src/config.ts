@@ -48,7 +48,7 @@ export interface Config {
   };
   /** The change feed (README "Notifications"): webhook deliveries from this process. */
   webhooks: {
-    /** Run the delivery worker in this process (every replica may: they share the work through PostgreSQL). */
+    /** Run the delivery worker in a thread of this process (every replica may: they share the work through PostgreSQL). */
     worker: boolean;
     concurrency: number;
     retryBaseMs: number;
@@ -247,7 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     network: { betweennessPivots: int('NETWORK_BETWEENNESS_PIVOTS', DEFAULT_BETWEENNESS_PIVOTS, 1, 1_000_000) },
     webhooks: {
-      worker: bool('WEBHOOK_WORKER', true),
+      // Off by default under test: a test process starts many servers, each would start a delivery thread.
+      worker: bool('WEBHOOK_WORKER', nodeEnv !== 'test'),
       concurrency: int('WEBHOOK_CONCURRENCY', 4, 1, 64),
       retryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
       retryMaxDelayMs: int('WEBHOOK_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),

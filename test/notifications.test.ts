@@ -28,6 +28,7 @@ import { makeStakeholder } from './support/factories';
  */
 const SECRET = 'n'.repeat(40);
 const env = {
+  WEBHOOK_WORKER: 'true',
   NODE_ENV: 'test',
   JWT_SECRET: SECRET,
   WEBHOOK_RETRY_BASE_MS: '40',
