@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDataSource } from '../database/data-source';
-import { buildAppSchema } from '../graphql/schema';
 import { createLogger } from '../shared/logger';
 import { configureSealing } from '../shared/sealing';
 import { lowerThreadPriority } from '../shared/threads';
-import { changeReader } from './change-execution';
 import type { FromWebhookThread, ToWebhookThread, WebhookThreadData } from './webhook-thread';
-import { startWebhookWorker } from './webhook-worker';
+import { startStandaloneWorker } from './standalone-worker';
 
 // The delivery thread's entry (started by webhook-thread.ts): the worker of webhook-worker.ts on
 // connections and a schema of its own, woken by the API's thread, stopped by it.
@@ -20,26 +17,14 @@ async function main(): Promise<void> {
   lowerThreadPriority();
   configureSealing(data.sealingSecret);
   const logger = createLogger(data.logLevel, { write: (line: string) => send({ log: line }) });
-  const db = createDataSource({
-    url: data.databaseUrl,
-    poolSize: data.settings.concurrency + 1,
-    applicationName: 'alliance-graph-webhooks',
-    connectTimeoutMs: data.db.connectTimeoutMs,
-    statementTimeoutMs: data.db.statementTimeoutMs,
-    idleInTransactionTimeoutMs: data.db.idleInTransactionTimeoutMs,
-  });
-  await db.initialize();
-  const worker = startWebhookWorker(changeReader(db, await buildAppSchema(), data.audit), data.databaseUrl, null, data.settings, logger);
+  const { worker, close } = await startStandaloneWorker(data, null, logger);
   let stopping = false;
   port.on('message', (message: ToWebhookThread) => {
     if (message === 'wake') worker.wake();
     else if (message === 'stop' && !stopping) {
       stopping = true;
-      void worker
-        .stop()
-        .then(() => db.destroy())
-        // Ends this thread only (the API's process goes on).
-        .finally(() => process.exit(0));
+      // Then ends this thread only (the API's process goes on).
+      void close().finally(() => process.exit(0));
     }
   });
   send({ ready: true });
@@ -47,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  send({ log: JSON.stringify({ level: 50, msg: `the webhook delivery thread could not start: ${error instanceof Error ? error.message : String(error)}` }) });
+  send({ log: JSON.stringify({ level: 'error', msg: `the webhook delivery thread could not start: ${error instanceof Error ? error.message : String(error)}` }) });
   process.exit(1);
 });

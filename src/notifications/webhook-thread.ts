@@ -43,9 +43,8 @@ export function startWebhookThread(options: Omit<WebhookThreadData, 'sealingSecr
   const relog = (line: string): void => {
     try {
       const { level, msg, time: _time, service: _service, pid: _pid, hostname: _hostname, ...fields } = JSON.parse(line) as Record<string, unknown>;
-      // The level as its label (shared/logger.ts writes labels) or as pino's number.
-      const labels = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' } as const;
-      const method = Object.values(labels).find((label) => label === level) ?? labels[level as keyof typeof labels] ?? 'info';
+      // The level as its label (shared/logger.ts writes labels).
+      const method = (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const).find((label) => label === level) ?? 'info';
       logger[method]({ ...fields, thread: 'webhooks' }, String(msg ?? ''));
     } catch {
       logger.info({ thread: 'webhooks' }, line);

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { stopTracing } from '../observability/tracing';
 import { ConfigError, loadConfig } from '../config';
-import { connectionStringOf, createDataSource } from '../database/data-source';
-import { buildAppSchema } from '../graphql/schema';
 import { createLogger } from '../shared/logger';
 import { configureSealing } from '../shared/sealing';
 import { ChangeFeed } from './change-feed';
-import { changeReader } from './change-execution';
-import { startWebhookWorker } from './webhook-worker';
+import { startStandaloneWorker } from './standalone-worker';
 
 /**
  * `npm run webhooks`: a process that only delivers webhooks (README "Notifications"), beside API
@@ -21,28 +18,21 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError(['the webhook worker needs DATABASE_URL: the database of the API it delivers for']);
   const logger = createLogger(config.logLevel);
   configureSealing(config.idSecret);
-  const db = createDataSource({
-    url: config.databaseUrl,
-    poolSize: config.webhooks.concurrency + 1,
-    applicationName: 'alliance-graph-webhooks',
-    connectTimeoutMs: config.db.connectTimeoutMs,
-    statementTimeoutMs: config.db.statementTimeoutMs,
-    idleInTransactionTimeoutMs: config.db.idleInTransactionTimeoutMs,
-  });
-  await db.initialize();
-  const url = connectionStringOf(db);
-  const feed = new ChangeFeed(url, logger);
+  const feed = new ChangeFeed(config.databaseUrl, logger);
   await feed.start();
-  const worker = startWebhookWorker(changeReader(db, await buildAppSchema(), config.audit.enabled), url, feed, { ...config.webhooks, production: config.nodeEnv === 'production' }, logger);
+  const { close } = await startStandaloneWorker(
+    { databaseUrl: config.databaseUrl, db: config.db, settings: { ...config.webhooks, production: config.nodeEnv === 'production' }, audit: config.audit.enabled },
+    feed,
+    logger,
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'webhook worker stopping');
-    await worker.stop();
+    await close();
     await feed.close();
-    await db.destroy();
     await stopTracing();
     logger.info('webhook worker stopped');
     logger.flush();
