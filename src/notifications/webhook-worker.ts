@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { DocumentNode } from 'graphql';
 import { Pool, type PoolClient } from 'pg';
-import { organisationRule } from '../access/record-rules';
+import { FEED_RECORD_TYPES, organisationAudience } from '../access/record-rules';
 import { webhookViewer } from '../access/viewer';
 import type { ConsentPurpose } from '../modules/consent/consent.entity';
 import { toGlobalId, type GlobalIdType } from '../graphql/global-id';
@@ -59,22 +59,14 @@ interface Claimed {
 }
 
 /**
- * Whether webhook `w`'s organisation may see outbox event `o`'s record now, by the record rules
- * themselves: deliveries are queued only where they may be sent (the delivery checks again, as
- * the organisation sees the record then).
+ * Who may see each claimed event's record now, as rows (event, org, purpose) of the record rules'
+ * set form (`organisationAudience`: org or purpose NULL for any): deliveries are queued only
+ * where they may be sent (the delivery checks again, as the organisation sees the record then).
  */
-const VISIBLE_TO_WEBHOOK = `CASE o.record_type ${(
-  [
-    ['Stakeholder', 'stakeholder'],
-    ['Partnership', 'partnership'],
-    ['Commitment', 'commitment'],
-    ['Contract', 'contract'],
-    ['Interaction', 'interaction'],
-    ['Affiliation', 'affiliation'],
-  ] as const
-)
-  .map(([type, table]) => `WHEN '${type}' THEN EXISTS (SELECT 1 FROM ${table} r WHERE r.id = o.record_id AND ${organisationRule(type, 'r', 'w.organisation_id', 'w.purpose')})`)
-  .join(' ')} ELSE FALSE END`;
+const AUDIENCE = FEED_RECORD_TYPES.map(
+  (type) =>
+    `SELECT o.id AS event_id, o.event, a.org, a.purpose FROM claimed o CROSS JOIN LATERAL (${organisationAudience(type, 'o.record_id')}) a WHERE o.record_type = '${type}'`,
+).join('\n UNION ALL ');
 
 /** Deliveries of one webhook claimed, read and recorded together. */
 const BATCH = 50;
@@ -142,11 +134,17 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
          claimed AS (
            SELECT id, event, record_type, record_id, version, audience FROM outbox
             WHERE dispatched_at IS NULL AND (SELECT ok FROM locked) ORDER BY id LIMIT ${DISPATCH_LIMIT} FOR UPDATE SKIP LOCKED),
+         audience AS MATERIALIZED (${AUDIENCE}),
+         -- The webhooks of the organisations named, and every webhook where the record is everyone's to see.
+         matched AS (
+           SELECT a.event_id, w.id AS webhook_id FROM audience a JOIN webhook w ON w.organisation_id = a.org
+            WHERE a.event = ANY(w.events) AND (a.purpose IS NULL OR w.purpose = a.purpose)
+           UNION
+           SELECT a.event_id, w.id FROM audience a JOIN webhook w ON a.org IS NULL AND a.event = ANY(w.events) AND (a.purpose IS NULL OR w.purpose = a.purpose)),
          queued AS (
            INSERT INTO webhook_delivery (webhook_id, event_id, event, record_id, record_version)
-           SELECT w.id, o.id, o.event, o.record_id, o.version FROM claimed o
-             JOIN webhook w ON o.event = ANY(w.events) AND (o.audience IS NULL OR w.organisation_id = ANY(o.audience))
-           WHERE ${VISIBLE_TO_WEBHOOK}
+           SELECT w.id, o.id, o.event, o.record_id, o.version FROM matched m JOIN claimed o ON o.id = m.event_id JOIN webhook w ON w.id = m.webhook_id
+            WHERE o.audience IS NULL OR w.organisation_id = ANY(o.audience)
            ORDER BY o.id
            ON CONFLICT DO NOTHING
            RETURNING webhook_id),
