@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { mintDevToken } from '../src/access/token';
@@ -22,6 +20,8 @@ interface Phase {
   apiCpu: number;
   workerCpu: number | null;
   dbCpu: number | null;
+  /** The receiver's (a partner's system, which in a deployment runs elsewhere). */
+  receiverCpu: number;
 }
 
 /**
@@ -30,30 +30,25 @@ interface Phase {
  * and the delivery throughput of one worker.
  *
  * The API is a process of its own (bench/server-process.ts, with development rules for webhook
- * URLs so that deliveries may go to 127.0.0.1), as deployed: the client and the receiver, which
- * stand for the partner's systems, run in this process. Two deployments are measured: the worker
+ * URLs so that deliveries may go to 127.0.0.1), as deployed. The client, which stands for a
+ * partner portal, runs in this process; the webhook receiver, which stands for the partners'
+ * own systems, in another (bench/receiver-process.ts), so that its work does not delay the
+ * client whose latency is measured. Two deployments are measured: the worker
  * in a thread of the API's process (WEBHOOK_WORKER=true, the default) and a worker process of
  * its own (`npm run webhooks`, the API with WEBHOOK_WORKER=false). Each of `rounds` rounds starts
  * both afresh, in alternating order, and in each a phase with 0 and one with 100 webhooks, also in
  * alternating order, so that the drift of a long run (a young database, autovacuum, the tables
  * growing) falls on both alike. Before its phases, a deployment's worker is waited for and
  * `samples` mutations with webhooks warm it up; each phase starts once the previous one's
- * deliveries are done, and is `samples` mutations after 30 unmeasured ones. Besides latency, the
- * CPU time per mutation of the API process, the worker process and the database cluster (when it
- * runs on this
+ * deliveries are done and the tables are analyzed (as autovacuum would have done in a
+ * deployment; the PostgreSQL 15 service here runs without it, and each phase adds hundreds of
+ * rows), and is `samples` mutations after 30 unmeasured ones. Besides latency, the CPU time per
+ * mutation of the API process, the worker process and the database cluster (when it runs on this
  * machine) shows what the deliveries cost whatever the noise. Figures are printed, nothing asserted.
  */
 export async function runNotifications(db: DataSource, secret: string, samples = 300, rounds = 3, backlog = 2_000): Promise<void> {
-  let delivered = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      delivered += 1;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const receiver = await startReceiver();
+  const receiverUrl = receiver.url;
   const dbUrl = connectionStringOf(db);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: secret });
   const dbCpu = await databaseCpu(db);
@@ -127,13 +122,16 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     await db.query(`DELETE FROM webhook`);
     if (hooks) await db.query(`INSERT INTO webhook SELECT * FROM bench_webhook`);
   };
-  /** Until the outbox is fanned out and no delivery is pending (the previous phase's tail is not measured). */
+  /** Until the outbox is fanned out and no delivery is pending (the previous phase's tail is not measured); then ANALYZE. */
   const drained = async (): Promise<void> => {
     for (let waited = 0; waited < 60_000; waited += 50) {
       const [{ busy }] = (await db.query(
         `SELECT EXISTS (SELECT 1 FROM outbox WHERE dispatched_at IS NULL) OR EXISTS (SELECT 1 FROM webhook_delivery WHERE status = 'PENDING') AS busy`,
       )) as { busy: boolean }[];
-      if (!busy) return;
+      if (!busy) {
+        await db.query('ANALYZE');
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error('the deliveries did not drain within 60 s');
@@ -141,7 +139,12 @@ export async function runNotifications(db: DataSource, secret: string, samples =
 
   const measure = async (server: Server, worker: ChildProcess | null, hooks: 0 | 100, label: string): Promise<Phase> => {
     for (let i = 0; i < 30; i++) await record(server);
-    const cpu = () => ({ api: processCpuMs(server.child.pid!), worker: worker ? processCpuMs(worker.pid!) : null, db: dbCpu?.() ?? null });
+    const cpu = () => ({
+      api: processCpuMs(server.child.pid!),
+      worker: worker ? processCpuMs(worker.pid!) : null,
+      db: dbCpu?.() ?? null,
+      receiver: processCpuMs(receiver.pid),
+    });
     const before = cpu();
     const times: number[] = [];
     for (let i = 0; i < samples; i++) {
@@ -160,8 +163,9 @@ export async function runNotifications(db: DataSource, secret: string, samples =
       apiCpu: (after.api - before.api) / samples,
       workerCpu: after.worker === null || before.worker === null ? null : (after.worker - before.worker) / samples,
       dbCpu: after.db === null || before.db === null ? null : (after.db - before.db) / samples,
+      receiverCpu: (after.receiver - before.receiver) / samples,
     };
-    const cpus = [`API ${phase.apiCpu.toFixed(2)}`, ...(phase.workerCpu === null ? [] : [`worker ${phase.workerCpu.toFixed(2)}`]), ...(phase.dbCpu === null ? [] : [`database ${phase.dbCpu.toFixed(2)}`])];
+    const cpus = [`API ${phase.apiCpu.toFixed(2)}`, ...(phase.workerCpu === null ? [] : [`worker ${phase.workerCpu.toFixed(2)}`]), ...(phase.dbCpu === null ? [] : [`database ${phase.dbCpu.toFixed(2)}`]), `receiver ${phase.receiverCpu.toFixed(2)}`];
     console.log(
       `  ${label.padEnd(34)} mean ${phase.mean.toFixed(2)} ms  p50 ${phase.p50.toFixed(2)}  p95 ${phase.p95.toFixed(2)}  p99 ${at(0.99).toFixed(2)}   CPU/mutation ${cpus.join(', ')} ms`,
     );
@@ -210,7 +214,7 @@ export async function runNotifications(db: DataSource, secret: string, samples =
     };
     console.log(
       `  → ${label}: mean ${mean0.toFixed(2)} → ${mean100.toFixed(2)} ms, ${(((mean100 - mean0) / mean0) * 100).toFixed(1)} % with 100 webhooks (target ≤ 10 %); ` +
-        `p95 ${p95[0].toFixed(2)} → ${p95[1].toFixed(2)} ms; CPU/mutation ${[...cpu((p) => p.apiCpu, 'API'), ...cpu((p) => p.workerCpu, 'worker'), ...cpu((p) => p.dbCpu, 'database')].join(', ')} ms`,
+        `p95 ${p95[0].toFixed(2)} → ${p95[1].toFixed(2)} ms; CPU/mutation ${[...cpu((p) => p.apiCpu, 'API'), ...cpu((p) => p.workerCpu, 'worker'), ...cpu((p) => p.dbCpu, 'database'), ...cpu((p) => p.receiverCpu, 'receiver')].join(', ')} ms`,
     );
   };
 
@@ -239,17 +243,17 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   await db.query(`DELETE FROM webhook_delivery`);
   for (let i = 0; i < backlog; i++) await record(server);
   await stopServer(server);
-  delivered = 0;
+  const before = await receiver.delivered();
   const worker = await workerProcess();
   const started = process.hrtime.bigint();
-  while (delivered < backlog) await new Promise((resolve) => setTimeout(resolve, 20));
+  while ((await receiver.delivered()) - before < backlog) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await stopProcess(worker);
   console.log(
     `\ndelivery throughput, one worker process (concurrency ${config.webhooks.concurrency}): ${backlog} events in ${seconds.toFixed(2)} s = ${Math.round(backlog / seconds)} events/s`,
   );
   await db.query(`DROP TABLE bench_webhook`);
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.stop();
 }
 
 /**
@@ -260,4 +264,28 @@ async function databaseCpu(db: DataSource): Promise<(() => number) | null> {
   const [{ pid }] = (await db.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
   const postmaster = procStat(pid)?.ppid;
   return postmaster ? () => clusterCpuMs(postmaster) : null;
+}
+
+/** bench/receiver-process.ts started: its URL, its count of deliveries so far, and a stop. */
+async function startReceiver(): Promise<{ url: string; pid: number; delivered(): Promise<number>; stop(): Promise<void> }> {
+  const child = fork(path.join(__dirname, 'receiver-process.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`the receiver exited (${code})`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    delivered: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve((message as { delivered: number }).delivered));
+        child.send('count');
+      }),
+    stop: async () => {
+      child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    },
+  };
 }

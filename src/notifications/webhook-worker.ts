@@ -108,7 +108,12 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
     // A delivery's own bookkeeping (claim, outcome) commits without waiting for the WAL flush: a
     // status lost in a database crash means the event is sent again, which at-least-once allows.
     // The audit of what it read is written by the API's pool, durably, before the POST.
-    options: `-c TimeZone=UTC -c jit=off -c synchronous_commit=off -c idle_in_transaction_session_timeout=${settings.timeoutMs + 5_000}`,
+    // No bitmap scans: the queue's partial indexes (pending deliveries, undispatched events) keep
+    // an entry for every row that has left the queue until VACUUM. A plain index scan marks such
+    // entries dead as it passes (and later scans skip them); a bitmap scan cannot, so a claim
+    // read all of them each time: 2 ms at 14,000 delivered rows since the last VACUUM, 0.36 ms
+    // with index scans (the planner picks the bitmap because the statistics call the queue small).
+    options: `-c TimeZone=UTC -c jit=off -c enable_bitmapscan=off -c synchronous_commit=off -c idle_in_transaction_session_timeout=${settings.timeoutMs + 5_000}`,
   });
   // A connection lost while idle, or while checked out (its query fails on its own): not a crash.
   pool.on('error', () => undefined);
