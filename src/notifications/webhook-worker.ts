@@ -24,7 +24,13 @@ export interface WebhookWorkerSettings {
   retryForMs: number;
   /** A receiver must answer within this (well under the database's idle-in-transaction timeout). */
   timeoutMs: number;
-  /** Due retries are looked for at least this often (NOTIFY wakes the worker at once for new events). */
+  /**
+   * Due retries are looked for at least this often (NOTIFY wakes the worker for new events). Under
+   * a steady stream of commits, rounds also start at most this often: each round has fixed costs
+   * (the fan-out, and per webhook a claim, the reads, the outcome, each a round trip to the
+   * database) that a round of many events shares. A lone event goes out WAKE_DELAY_MS after its
+   * commit; under load, within about pollMs.
+   */
   pollMs: number;
   /** Production: public https addresses only, checked at connect time. */
   production: boolean;
@@ -132,7 +138,7 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
    * more new events than one statement takes. A replica that does not get the lock queues
    * nothing (the one holding it does) and still learns what is due.
    */
-  const dispatch = async (): Promise<{ webhooks: string[]; more: boolean }> => {
+  const dispatch = async (): Promise<{ webhooks: string[]; more: boolean; events: number }> => {
     const { rows } = await pool.query<{ webhooks: string[] | null; events: number }>({
       name: 'webhooks-dispatch',
       text: `WITH locked AS (SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}) AS ok),
@@ -161,7 +167,7 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
        SELECT (SELECT count(*)::int FROM claimed) AS events,
               (SELECT array_agg(webhook_id ORDER BY due_at) FROM (SELECT webhook_id, min(due_at) AS due_at FROM due GROUP BY webhook_id) w) AS webhooks`,
     });
-    return { webhooks: rows[0].webhooks ?? [], more: rows[0].events >= DISPATCH_LIMIT };
+    return { webhooks: rows[0].webhooks ?? [], more: rows[0].events >= DISPATCH_LIMIT, events: rows[0].events };
   };
 
   /**
@@ -344,7 +350,8 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
    */
   const round = async (): Promise<boolean> => {
     await prune();
-    const { webhooks, more } = await dispatch();
+    const { webhooks, more, events } = await dispatch();
+    if (events > 0 || webhooks.length > 0) busyAt = roundAt;
     const started = Date.now();
     const queue = [...webhooks];
     let again = more;
@@ -380,6 +387,9 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
   };
 
   let pending: NodeJS.Timeout | null = null;
+  /** When the current (or last) round began, and the last round that found events or due deliveries. */
+  let roundAt = 0;
+  let busyAt = 0;
   const loop = async (): Promise<void> => {
     let again = false;
     try {
@@ -396,14 +406,19 @@ export function startWebhookWorker(reader: ChangeReader, connectionString: strin
   const start = (): void => {
     wanted = false;
     running = true;
+    roundAt = Date.now();
     void loop();
   };
-  // Commits come in bursts: a wake waits a little so that one round serves many events.
+  // Commits come in bursts: a wake waits a little so that one round serves many events, and
+  // under a steady stream the next round waits until pollMs after the last busy one began.
   const schedule = (): void => {
-    pending = setTimeout(() => {
-      pending = null;
-      if (!stopped && !running) start();
-    }, WAKE_DELAY_MS);
+    pending = setTimeout(
+      () => {
+        pending = null;
+        if (!stopped && !running) start();
+      },
+      Math.max(WAKE_DELAY_MS, busyAt + settings.pollMs - Date.now()),
+    );
   };
   const wake = (): void => {
     wanted = true;
