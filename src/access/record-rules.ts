@@ -137,10 +137,11 @@ export const FEED_RECORD_TYPES = ['Stakeholder', 'Partnership', 'Commitment', 'C
 export type FeedRecordType = (typeof FEED_RECORD_TYPES)[number];
 
 /**
- * The record rules of an engagement manager (`recordRules(viewer).of`) as a set: for the record of `type` whose id is the SQL expression `idExpr`,
- * a statement of rows (org, purpose) such that an engagement manager of organisation O under
- * purpose P may see the record exactly when a row has org O or NULL (every organisation) and
- * purpose P or NULL (any purpose). No row: no organisation may (or the record is gone).
+ * The record rules of an engagement manager (`recordRules(viewer).of`) as a set: for the record
+ * of `type` whose id is the SQL expression `idExpr`, a statement of rows (org, purpose) such
+ * that an engagement manager of organisation O under purpose P may see the record exactly when
+ * a row has org O or NULL (every organisation) and purpose P or NULL (any purpose). No row: no
+ * organisation may (or the record is gone).
  *
  * The change feed's fan-out matches webhooks to these rows by organisation, where testing the
  * rule once per (event, webhook) cost about 3 µs a pair. The two forms must say the same:
