@@ -510,6 +510,14 @@ describe('across replicas', () => {
     const hook = await createWebhook(helixEm, '/replicas');
     const [a, b] = await Promise.all([startReplica(), startReplica()]);
     try {
+      // Each replica's delivery thread starts after the server serves (seconds under ts-node, more
+      // on a loaded machine): the events are recorded once both have connected, named for their process.
+      await waitFor(async () => {
+        const rows = (await app.db.query(`SELECT count(DISTINCT application_name)::int AS n FROM pg_stat_activity WHERE application_name = ANY($1)`, [
+          [a, b].map((r) => `alliance-graph-webhooks/${r.child.pid}`),
+        ])) as { n: number }[];
+        return rows[0].n === 2;
+      }, 'both replicas\' delivery workers', 60_000);
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push(await recordInteraction(helixEm, [helix], i % 2 ? a.url.replace(/\/graphql$/, '/graphql') : b.url));
       await waitFor(() => ids.every((id) => deliveredTo('/replicas', id).length > 0), 'twenty deliveries');
