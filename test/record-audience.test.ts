@@ -9,9 +9,9 @@ import { createTestApp, viewerOf, type TestApp } from './support/app';
  * organisations in a record's `organisationAudience`; the API shows a record to an engagement
  * manager by `recordRules(viewer)`. The two must agree, or a webhook is sent what its
  * organisation may not see (or misses what it may). Compared here on every record of the demo
- * data (scale 1: 60 partnerships, hundreds of each other type, partnerships of both visibilities, members who left,
- * follow-ups without a partnership, patients' health links under alliance-wide, withdrawn and
- * expired consents) for organisations of every kind, under every purpose.
+ * data (scale 1: 60 partnerships of both visibilities, hundreds of each other type, members who
+ * left, follow-ups without a partnership, patients' health links under alliance-wide, withdrawn
+ * and expired consents) for organisations of every kind, under every purpose.
  */
 let app: TestApp;
 beforeAll(async () => {
