@@ -184,7 +184,9 @@ describe('npm run import / export', () => {
     const exported = await cli('export.cli.ts', ['--token', token, '--format', 'graphml']);
     expect(exported.stdout).toContain('<data key="label">CLI Pharma</data>');
     await expect(cli('export.cli.ts', ['--token', 'not-a-token'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid token') });
-  });
+    // Four processes under ts-node: each compiles the server's modules as it loads them (about 5 s
+    // apiece on an idle machine, more on a loaded CI machine), so the suite's 30 s default is too short.
+  }, 120_000);
 });
 
 describe('importRecords: permissions equal those of the mutations', () => {
