@@ -36,15 +36,18 @@ interface Phase {
  * client whose latency is measured. Two deployments are measured: the worker
  * in a thread of the API's process (WEBHOOK_WORKER=true, the default) and a worker process of
  * its own (`npm run webhooks`, the API with WEBHOOK_WORKER=false). Each of `rounds` rounds starts
- * both afresh, in alternating order, and in each a phase with 0 and one with 100 webhooks, also in
- * alternating order, so that the drift of a long run (a young database, autovacuum, the tables
- * growing) falls on both alike. Before its phases, a deployment's worker is waited for and
- * `samples` mutations with webhooks warm it up; each phase starts once the previous one's
- * deliveries are done and the tables are analyzed (as autovacuum would have done in a
- * deployment; the PostgreSQL 15 service here runs without it, and each phase adds hundreds of
- * rows), and is `samples` mutations after 30 unmeasured ones. Besides latency, the CPU time per
- * mutation of the API process, the worker process and the database cluster (when it runs on this
- * machine) shows what the deliveries cost whatever the noise. Figures are printed, nothing asserted.
+ * both afresh, in alternating order, and in each two phases with 0 and two with 100 webhooks in
+ * ABBA order (0, 100, 100, 0, then the reverse), so that the drift of a long run (a young
+ * database, autovacuum, the tables growing) and of a turn falls on both alike. Before its
+ * phases, a deployment's worker is waited for and `samples` mutations with webhooks warm it up;
+ * each phase starts once the previous one's deliveries are done and the tables are analyzed (as
+ * autovacuum would have done in a deployment; the PostgreSQL 15 service here runs without it,
+ * and each phase adds hundreds of rows), and is `samples` mutations after unmeasured ones that
+ * bring the worker to its steady state (30, and at least WEBHOOK_POLL_MS + 0.5 s of them).
+ * The worker runs at lower CPU priority in both deployments (a thread, a process). Besides
+ * latency, the CPU time per mutation of the API process, the worker process and the database
+ * cluster (when it runs on this machine) shows what the deliveries cost whatever the noise.
+ * Figures are printed, nothing asserted.
  */
 export async function runNotifications(db: DataSource, secret: string, samples = 300, rounds = 3, backlog = 2_000): Promise<void> {
   const receiver = await startReceiver();
@@ -138,7 +141,11 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   };
 
   const measure = async (server: Server, worker: ChildProcess | null, hooks: 0 | 100, label: string): Promise<Phase> => {
-    for (let i = 0; i < 30; i++) await record(server);
+    // Unmeasured first: at least 30 mutations, and for longer than a worker's pacing interval,
+    // so that the measured window holds the worker's steady state (its rounds deliver events
+    // committed up to about pollMs earlier: a window opened at once would miss part of that).
+    const warm = Date.now() + config.webhooks.pollMs + 500;
+    for (let i = 0; i < 30 || Date.now() < warm; i++) await record(server);
     const cpu = () => ({
       api: processCpuMs(server.child.pid!),
       worker: worker ? processCpuMs(worker.pid!) : null,
@@ -175,7 +182,8 @@ export async function runNotifications(db: DataSource, secret: string, samples =
    * One deployment's turn in a round: the API (and the worker process) started afresh; a warm-up,
    * not measured, once the worker is up (its connections, named for its process, are open: in
    * the API process it is a thread, which takes a few seconds to start under ts-node) — `samples`
-   * mutations with webhooks; then a phase with 0 and one with 100 webhooks, in `order`.
+   * mutations with webhooks; then phases with 0 and 100 webhooks in `order` (ABBA: a drift
+   * during the turn falls on both alike).
    */
   const turn = async (ownWorker: boolean, order: (0 | 100)[], round: number): Promise<Phase[]> => {
     const server = await api(!ownWorker);
@@ -225,7 +233,7 @@ export async function runNotifications(db: DataSource, secret: string, samples =
   const inProcess: Phase[] = [];
   const ownProcess: Phase[] = [];
   for (let round = 0; round < rounds; round++) {
-    const order = (round % 2 === 0 ? [0, 100] : [100, 0]) as (0 | 100)[];
+    const order = (round % 2 === 0 ? [0, 100, 100, 0] : [100, 0, 0, 100]) as (0 | 100)[];
     for (const ownWorker of round % 2 === 0 ? [false, true] : [true, false]) {
       (ownWorker ? ownProcess : inProcess).push(...(await turn(ownWorker, order, round)));
     }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -623,6 +624,10 @@ describe('across replicas', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       await waitFor(() => output.includes('delivering webhooks'), 'the worker to start', 30_000);
+      // Background work: every thread of the process runs at niceness 10 (field 19 of its stat).
+      const niceness = readdirSync(`/proc/${child.pid}/task`).map((tid) => Number(readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+      expect(niceness.length).toBeGreaterThan(1);
+      expect(new Set(niceness)).toEqual(new Set([10]));
       const id = await recordInteraction(helixEm, [helix]);
       await waitFor(() => deliveredTo('/dedicated', id).length > 0, 'the delivery by the worker process');
       expect(deliveredTo('/dedicated', id)).toHaveLength(1);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { stopTracing } from '../observability/tracing';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../shared/logger';
+import { lowerProcessPriority } from '../shared/threads';
 import { configureSealing } from '../shared/sealing';
 import { ChangeFeed } from './change-feed';
 import { startStandaloneWorker } from './standalone-worker';
@@ -12,8 +13,11 @@ import { startStandaloneWorker } from './standalone-worker';
  * requests. It needs the API's database (DATABASE_URL) and the same ID_SECRET (deliveries carry
  * redacted patient ids sealed as the API seals them); it runs no migrations. Any number may run:
  * they share the work through PostgreSQL. SIGTERM: deliveries in flight finish, then exit 0.
+ * Like the API's delivery thread it runs at lower CPU priority: on a machine it shares with an
+ * API, requests get the cores first (deliveries are due within about WEBHOOK_POLL_MS anyway).
  */
 async function main(): Promise<void> {
+  lowerProcessPriority();
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['the webhook worker needs DATABASE_URL: the database of the API it delivers for']);
   const logger = createLogger(config.logLevel);

@@ -1,4 +1,4 @@
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -26,9 +26,24 @@ export function startThread(entry: string, options: { workerData?: unknown; reso
  * normal priority.
  */
 export function lowerThreadPriority(): void {
+  lower(() => [readlinkSync('/proc/thread-self').split('/').pop() as string]);
+}
+
+/**
+ * Linux: the whole process (every thread it has now, from /proc/self/task; threads started later
+ * inherit the niceness of the thread that starts them) yields the CPU to other processes on the
+ * machine: a process that does background work only (the webhook worker of `npm run webhooks`)
+ * beside the API's. Elsewhere, or when not permitted, it runs at normal priority.
+ */
+export function lowerProcessPriority(): void {
+  lower(() => readdirSync('/proc/self/task'));
+}
+
+function lower(threadIds: () => string[]): void {
   try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, 10);
+    for (const id of threadIds().map(Number)) {
+      if (Number.isInteger(id) && id > 0) setPriority(id, 10);
+    }
   } catch {
     // Not Linux, or not allowed: normal priority.
   }
