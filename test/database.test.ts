@@ -90,3 +90,39 @@ describe('openDatabase', () => {
     expect(await analyzeCounts()).toEqual(counts);
   });
 });
+
+describe('named statements (the webhook worker’s pool)', () => {
+  it('names parameterised reads per connection, up to the limit, and leaves everything else unnamed', async () => {
+    // One connection: every statement below runs on the session whose prepared statements are read.
+    const db = createDataSource({ url: serverUrl(), poolSize: 1, namedStatements: 3 });
+    await db.initialize();
+    try {
+      const prepared = async () =>
+        ((await db.query(`SELECT statement FROM pg_prepared_statements ORDER BY statement`)) as { statement: string }[]).map((r) => r.statement);
+      expect(await prepared()).toEqual([]);
+      for (let i = 0; i < 3; i++) expect(await db.query(`SELECT $1::int + 1 AS n`, [i])).toEqual([{ n: i + 1 }]);
+      expect(await db.query(`WITH t AS (SELECT $1::text AS s) SELECT s FROM t`, ['x'])).toEqual([{ s: 'x' }]);
+      // A named statement that fails when run: the error comes back, and the session goes on.
+      await expect(db.query(`SELECT $1::int / 0 AS n`, [1])).rejects.toThrow(/division by zero/);
+      expect(await db.query(`SELECT $1::int + 1 AS n`, [41])).toEqual([{ n: 42 }]);
+      // A fourth distinct read: past the limit, unnamed; so are writes, and statements without parameters.
+      expect(await db.query(`SELECT $1::text || 'y' AS s`, ['x'])).toEqual([{ s: 'xy' }]);
+      await db.query(`CREATE TEMP TABLE named_probe (n int)`);
+      await db.query(`INSERT INTO named_probe VALUES ($1)`, [1]);
+      expect(await prepared()).toEqual(['SELECT $1::int + 1 AS n', 'SELECT $1::int / 0 AS n', 'WITH t AS (SELECT $1::text AS s) SELECT s FROM t']);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('are off by default', async () => {
+    const db = createDataSource({ url: serverUrl(), poolSize: 1 });
+    await db.initialize();
+    try {
+      expect(await db.query(`SELECT $1::int AS n`, [1])).toEqual([{ n: 1 }]);
+      expect(await db.query(`SELECT count(*)::int AS n FROM pg_prepared_statements`)).toEqual([{ n: 0 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

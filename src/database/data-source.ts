@@ -2,6 +2,7 @@ import path from 'node:path';
 import { types } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { namingClient } from './named-statements';
 import { SqlObserver } from './sql-observer';
 
 // Calendar dates stay 'YYYY-MM-DD' strings (no time-zone shift through JS Date); bigint money
@@ -21,6 +22,8 @@ export interface DataSourceSettings {
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
   idleInTransactionTimeoutMs?: number;
+  /** Name (prepare) up to this many distinct parameterised reads per connection (named-statements.ts); none by default. */
+  namedStatements?: number;
 }
 
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
@@ -38,6 +41,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     poolSize: settings.poolSize ?? 10,
     applicationName: settings.applicationName ?? 'alliance-graph',
     extra: {
+      ...(settings.namedStatements ? { Client: namingClient(settings.namedStatements) } : {}),
       // A request waits at most this long for a connection (database down, or pool exhausted).
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 5_000,
       // Set per session by PostgreSQL itself: a runaway statement is cancelled, and a transaction

@@ -6,6 +6,9 @@ import type { ChangeFeed } from './change-feed';
 import { changeReader } from './change-execution';
 import { startWebhookWorker, type WebhookWorker, type WebhookWorkerSettings } from './webhook-worker';
 
+/** Distinct reads named per connection of the worker's pool (about one per record type and selection shape). */
+const NAMED_STATEMENTS = 64;
+
 export interface StandaloneWorkerOptions {
   databaseUrl: string;
   db: Config['db'];
@@ -27,6 +30,8 @@ export async function startStandaloneWorker(options: StandaloneWorkerOptions, fe
     connectTimeoutMs: options.db.connectTimeoutMs,
     statementTimeoutMs: options.db.statementTimeoutMs,
     idleInTransactionTimeoutMs: options.db.idleInTransactionTimeoutMs,
+    // Its reads are few statements run for every batch: planned once per connection, not per call.
+    namedStatements: NAMED_STATEMENTS,
   });
   await db.initialize();
   const worker = startWebhookWorker(changeReader(db, await buildAppSchema(), options.audit), options.databaseUrl, feed, options.settings, logger);
